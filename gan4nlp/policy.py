@@ -5,8 +5,9 @@ state s = the tokens generated so far, action a = the next token. The network is
 embedding -> LSTM (or GRU) -> linear to the vocabulary (Yu et al. 2017, sec. 4; Sutton & Barto
 2018, ch. 13 for the policy view).
 
-Conventions: batch-first tensors; token ids are 0..V-1; an extra embedding row V is the start
-symbol fed before the first token, so every token id is a real output token.
+Conventions: batch-first tensors; token ids are 0..V-1. By default an extra embedding row V is
+the start symbol fed before the first token, so every token id is a real output token; SeqGAN's
+code instead feeds token 0 as the start symbol (``start_token=0``).
 
     gen = Generator(vocab_size=8)
     out = gen.sample(batch=4, length=5)          # out.tokens (4, 5), out.log_prob (4, 5)
@@ -22,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import _checks
-from .sampling import gumbel_noise, sample_categorical
+from .sampling import gumbel_noise, sample_categorical, sample_linear
 
 State = tuple  # (h, c) for an LSTM, (h,) for a GRU; each (layers, B, H)
 
@@ -39,16 +40,19 @@ class Sample:
 class Generator(nn.Module):
     """Autoregressive policy pi_theta(y_t | Y_{1:t-1}): embedding, LSTM/GRU, linear (chapter 2)."""
 
-    def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_dim: int = 32, cell: str = "lstm"):
+    def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_dim: int = 32, cell: str = "lstm",
+                 start_token: int | None = None):
         super().__init__()
         self.vocab_size = _checks.positive_int("vocab_size", vocab_size)
+        if start_token is not None and not 0 <= start_token < vocab_size:
+            raise ValueError(f"start_token must be None or a token id in [0, {vocab_size}), got {start_token!r}")
         _checks.positive_int("embed_dim", embed_dim)
         _checks.positive_int("hidden_dim", hidden_dim)
         if cell not in ("lstm", "gru"):
             raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
         self.cell = cell
-        self.bos = vocab_size  # the start symbol's embedding row
-        self.embedding = nn.Embedding(vocab_size + 1, embed_dim)
+        self.bos = vocab_size if start_token is None else start_token  # the start symbol's embedding row
+        self.embedding = nn.Embedding(vocab_size + (start_token is None), embed_dim)
         rnn = nn.LSTM if cell == "lstm" else nn.GRU
         self.rnn = rnn(embed_dim, hidden_dim, batch_first=True)
         self.out = nn.Linear(hidden_dim, vocab_size)
@@ -67,9 +71,18 @@ class Generator(nn.Module):
 
     def step(self, token: torch.Tensor, state: State | None) -> tuple[torch.Tensor, State]:
         """One step: previous token (B,) and state -> next-token logits (B, V) and new state."""
+        h, state = self.step_hidden(token, state)
+        return self.out(h), state                               # (B, V)
+
+    def step_hidden(self, token: torch.Tensor, state: State | None) -> tuple[torch.Tensor, State]:
+        """One step without the output layer: (B,) token -> hidden (B, H) and new state."""
         x = self.embedding(token).unsqueeze(1)                  # (B, 1, E)
         h, state = self._run(x, state)                          # (B, 1, H)
-        return self.out(h.squeeze(1)), state                    # (B, V)
+        return h.squeeze(1), state
+
+    def sample_next(self, h: torch.Tensor, temperature: float = 1.0, generator=None) -> torch.Tensor:
+        """Draws the next token from hidden states (B, H), chunk by chunk (fast for large V)."""
+        return sample_linear(h, self.out.weight, self.out.bias, temperature=temperature, generator=generator)
 
     def _inputs(self, tokens: torch.Tensor) -> torch.Tensor:
         """Teacher forcing inputs [BOS, y_1, ..., y_{T-1}] for targets y_1..y_T: (B, T)."""
@@ -154,6 +167,22 @@ class Generator(nn.Module):
         if log_probs:
             log_prob = torch.cat([log_prob[:, :t0], torch.stack(log_probs, 1)], dim=1)
         return Sample(tokens, log_prob, state)
+
+    @torch.no_grad()
+    def generate(self, batch: int, length: int, temperature: float = 1.0, *,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+        """Tokens only (B, T), no log-probabilities, no gradient: the fast path for drawing many
+        negatives or evaluation samples (the output layer and sampler run chunk by chunk)."""
+        batch = _checks.positive_int("batch", batch)
+        length = _checks.positive_int("length", length)
+        temperature = _checks.positive_float("temperature", temperature)
+        tokens = torch.empty(batch, length, dtype=torch.long, device=self.device)
+        token, state = torch.full((batch,), self.bos, dtype=torch.long, device=self.device), None
+        for t in range(length):
+            h, state = self.step_hidden(token, state)
+            token = self.sample_next(h, temperature, generator)
+            tokens[:, t] = token
+        return tokens
 
     def relaxed_sample(self, batch: int, length: int, tau: float = 1.0, *, hard: bool = False,
                        generator: torch.Generator | None = None, noise: torch.Tensor | None = None) -> torch.Tensor:

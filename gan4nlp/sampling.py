@@ -3,7 +3,9 @@
 `sample_categorical` draws one token per row. Two exact methods:
 
 - ``"inverse_cdf"`` (default): u ~ U(0, 1), return the first index whose cumulative probability
-  exceeds u. One softmax, one cumulative sum and a binary search per row.
+  exceeds u. Done in two levels to keep large vocabularies fast: unnormalised probabilities
+  exp(logit - max) in place, cumulative sums over blocks of 128 tokens, pick the block, then the
+  token inside it. Nothing is normalised (u is scaled by the total instead).
 - ``"gumbel_max"``: argmax(logits + g) with g ~ Gumbel(0, 1) i.i.d. (the Gumbel-max trick of
   chapter 9; Maddison et al. 2014, Jang et al. 2017).
 
@@ -26,12 +28,8 @@ def gumbel_noise(shape, *, generator=None, device=None, dtype=torch.float32) -> 
 def sample_categorical(logits: torch.Tensor, *, generator=None, method: str = "inverse_cdf") -> torch.Tensor:
     """Draws one index per row of ``logits`` (..., V) from softmax(logits); returns (...) long."""
     if method == "inverse_cdf":
-        probs = torch.softmax(logits.float(), dim=-1)                       # (..., V)
-        cdf = probs.cumsum(dim=-1)                                          # (..., V)
-        u = torch.rand(cdf.shape[:-1] + (1,), generator=generator, device=cdf.device)
-        u = u * cdf[..., -1:]                          # the total is 1 up to rounding: scale u to it
-        idx = torch.searchsorted(cdf, u, right=True)                        # (..., 1)
-        return idx.clamp_max(logits.shape[-1] - 1).squeeze(-1)
+        shape = logits.shape[:-1]
+        return _inverse_cdf(logits.reshape(-1, logits.shape[-1]), generator).reshape(shape)
     if method == "gumbel_max":
         g = gumbel_noise(logits.shape, generator=generator, device=logits.device)
         return (logits.float() + g).argmax(dim=-1)
@@ -40,3 +38,37 @@ def sample_categorical(logits: torch.Tensor, *, generator=None, method: str = "i
         flat = probs.reshape(-1, probs.shape[-1])
         return torch.multinomial(flat, 1, generator=generator).reshape(probs.shape[:-1])
     raise ValueError(f"unknown sampling method {method!r}; choose one of {METHODS}")
+
+
+def sample_linear(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, *, temperature: float = 1.0,
+                  generator=None, chunk: int = 512) -> torch.Tensor:
+    """Samples from softmax((h @ weight.T + bias) / temperature) without materialising all logits:
+    rows go through the output layer and the sampler ``chunk`` at a time, so each chunk's logits
+    stay in cache. (N, H) -> (N,) long. Same distribution as `sample_categorical`."""
+    out = torch.empty(h.shape[0], dtype=torch.long, device=h.device)
+    for i in range(0, h.shape[0], chunk):
+        logits = torch.addmm(bias, h[i: i + chunk], weight.T)          # (chunk, V), fresh
+        if temperature != 1.0:
+            logits.div_(temperature)
+        out[i: i + chunk] = _inverse_cdf(logits, generator, inplace=True)
+    return out
+
+
+def _inverse_cdf(logits: torch.Tensor, generator, block: int = 128, inplace: bool = False) -> torch.Tensor:
+    """(N, V) logits -> (N,) draws; two-level inverse CDF (see the module docstring).
+    With ``inplace`` the logits tensor is overwritten."""
+    n, v = logits.shape
+    nb = -(-v // block)
+    x = logits if inplace else logits.float().clone()
+    x.sub_(x.max(-1, keepdim=True).values)
+    x.exp_()                                                            # unnormalised probabilities
+    if nb * block != v:
+        x = torch.nn.functional.pad(x, (0, nb * block - v))            # zeros: never chosen
+    xb = x.view(n, nb, block)                                           # (N, nb, block)
+    cum_blocks = xb.sum(-1).cumsum_(-1)                                 # (N, nb)
+    u = torch.rand(n, 1, generator=generator, device=x.device) * cum_blocks[:, -1:]   # (N, 1)
+    j = torch.searchsorted(cum_blocks, u, right=True).clamp_max(nb - 1)               # block index
+    before = torch.where(j > 0, cum_blocks.gather(1, (j - 1).clamp_min(0)), torch.zeros_like(u))
+    inner = xb.gather(1, j.unsqueeze(-1).expand(n, 1, block)).squeeze(1).cumsum_(-1)  # (N, block)
+    i = torch.searchsorted(inner, u - before, right=True).clamp_max(block - 1)
+    return (j * block + i).squeeze(-1).clamp_max(v - 1)
