@@ -1,0 +1,72 @@
+"""A Thai search language for Sphinx's HTML search.
+
+Sphinx has no Thai search language: its default splitter cuts text at every character
+that is not a Unicode "word" character, and Thai vowel and tone marks are not, so Thai
+ends up in the index as meaningless fragments. Thai also writes no spaces between words.
+
+This extension registers ``SearchThai`` as ``sphinx.search.languages["th"]``:
+
+* at build time, ``split`` segments text with pythainlp's dictionary-based ``newmm``
+  tokenizer (whitespace and punctuation dropped, Latin words kept whole), so the index
+  holds Thai words such as รางวัล (reward) and นโยบาย (policy);
+* in the browser, ``splitQuery`` segments the reader's query with
+  ``Intl.Segmenter("th", {granularity: "word"})`` (all current browsers), falling back to
+  a whitespace split where it is unavailable.
+
+The two segmenters do not always agree (one may keep ให้รางวัล whole), so
+``tests/test_book_search.py`` checks the words that matter against the built index.
+
+Use: ``language: th`` and ``html_search_language: th`` in the Thai edition's config.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sphinx.search import SearchLanguage, languages
+
+# A run of Thai characters (U+0E00-U+0E7F, marks included) or of word characters.
+_TOKEN_PIECE = re.compile(r"[\u0E00-\u0E7F\w]+")
+
+JS_SPLITTER = r"""
+/**
+ * Thai-aware query splitter (book/_ext/thai_search.py). Thai has no spaces between
+ * words, so the query is cut into words by the browser's word segmenter.
+ */
+function splitQuery(query) {
+  if (typeof Intl !== "undefined" && typeof Intl.Segmenter === "function") {
+    const segmenter = new Intl.Segmenter("th", {granularity: "word"});
+    const terms = [];
+    for (const seg of segmenter.segment(query)) {
+      if (seg.isWordLike) terms.push(seg.segment);
+    }
+    return terms;
+  }
+  // Fallback for browsers without Intl.Segmenter: split at whitespace only, so a Thai
+  // word typed on its own still matches.
+  return query.split(/\s+/).filter((term) => term);
+}
+"""
+
+
+class SearchThai(SearchLanguage):
+    lang = "th"
+    language_name = "Thai"
+    js_splitter_code = JS_SPLITTER
+
+    def init(self, options: dict[str, str]) -> None:
+        from pythainlp.tokenize import word_tokenize
+
+        self._word_tokenize = word_tokenize
+
+    def split(self, input: str) -> list[str]:
+        words: list[str] = []
+        for token in self._word_tokenize(input, engine="newmm", keep_whitespace=False):
+            # newmm keeps punctuation stuck to Latin tokens, e.g. "(reward)".
+            words.extend(_TOKEN_PIECE.findall(token))
+        return words
+
+
+def setup(app: Any) -> dict[str, Any]:
+    languages["th"] = SearchThai
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
