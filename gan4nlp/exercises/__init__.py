@@ -17,5 +17,5 @@ def verdict(ok: bool, detail: str = "", lang: str = "en") -> bool:
     if lang not in MESSAGES:
         raise ValueError(f"lang must be one of {sorted(MESSAGES)}, got {lang!r}")
     word = MESSAGES[lang]["ok" if ok else "wrong"]
-    print(f"{'✅' if ok else '❌'} {word}" + (f": {detail}" if detail else ""))
+    print(word + (f": {detail}" if detail else ""))
     return ok
