@@ -42,7 +42,7 @@ def token_batch(tokens, vocab_size: int, name: str = "tokens") -> torch.Tensor:
         raise ValueError(f"{name} must hold integer token ids, got dtype {tokens.dtype}")
     if tokens.shape[0] == 0:
         raise ValueError(f"{name} is an empty batch (shape {tuple(tokens.shape)})")
-    if torch._C._functorch.is_batchedtensor(tokens):
+    if torch._C._functorch.is_functorch_wrapped_tensor(tokens):
         return tokens.long()  # inside torch.func.vmap: values were checked when they were sampled
     if tokens.numel() and (tokens.min() < 0 or tokens.max() >= vocab_size):
         raise ValueError(

@@ -108,11 +108,11 @@ class _Bound(torch.nn.Module):
         return fn(self.policy, *args)
 
 
-def group_gradients(estimator, policy, problem, data) -> torch.Tensor:
+def group_gradients(estimator, policy, problem, data, *, allow_loop: bool = True) -> torch.Tensor:
     """Gradient of ``estimator.objective`` for each group of ``data`` (leading dim G): (G, P).
 
     One ``vmap(grad(...))`` over the groups where torch.func supports every operation; a loop over
-    groups otherwise (e.g. the fused LSTM kernel has no batching rule)."""
+    groups otherwise (``allow_loop=False`` raises instead)."""
     names = [k for k, p in policy.named_parameters() if p.requires_grad]
     params = {k: p.detach() for k, p in policy.named_parameters() if p.requires_grad}
     bound = _Bound(policy)
@@ -129,6 +129,8 @@ def group_gradients(estimator, policy, problem, data) -> torch.Tensor:
                                     randomness="error")(params, *data)
         return torch.cat([grads[k].reshape(data[0].shape[0], -1) for k in names], dim=1)
     except (RuntimeError, NotImplementedError):
+        if not allow_loop:
+            raise
         plist = [p for p in policy.parameters() if p.requires_grad]
         rows = []
         with torch.enable_grad():
