@@ -69,3 +69,13 @@ def test_thai_query_splitter_is_shipped():
     language_data = (TH_SITE / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "function splitQuery" in language_data
     assert 'Intl.Segmenter("th"' in language_data
+
+
+def test_thai_word_finds_the_chapters_that_use_it():
+    """Searching รางวัล (reward) in the Thai edition returns every Thai chapter whose text has it."""
+    index = _load_index()
+    docs = _docs_for(index, "รางวัล")
+    chapters = sorted(p for p in (ROOT / "notebooks" / "th").glob("*.ipynb") if "รางวัล" in p.read_text(encoding="utf-8"))
+    assert len(chapters) >= 3
+    for path in chapters:
+        assert f"notebooks/th/{path.stem}" in docs, f"รางวัล not indexed for {path.stem}"
