@@ -7,7 +7,14 @@ Modules, in the order the book uses them:
 - `toy`         tiny problems solved exactly by enumeration: J, grad J, mu, q  (chapters 3-5, 9, 13)
 - `estimators`  REINFORCE, reward-to-go, baselines, Gumbel-softmax             (chapters 4, 5, 9, 13)
 - `diagnostics` bias / variance / cosine of an estimator against the truth     (chapters 4, 5, 9, 13)
+- `rollout`     Monte Carlo rollouts: Q for every prefix                       (chapters 6, 8)
+- `discriminator` SeqGAN's CNN discriminator, an RNN alternative                (chapters 7-9)
+- `oracle`      the synthetic oracle LSTM and NLL-oracle                       (chapter 8)
+- `seqgan`      the SeqGAN training loop (MLE, discriminator, adversarial)     (chapter 8)
+- `grammar`     English and Thai grammars, grammaticality, Thai segmentation   (chapter 12)
+- `widgets`     the book's interactive widgets                                 (chapters 4-6)
 - `viz`         plots with a Thai-capable font                                 (all chapters)
+- `exercises`   code-checked exercise answers                                  (all chapters)
 """
 from .policy import Generator, Sample
 from .toy import TabularPolicy, TabularValue, ToyProblem, make_problem, exact_gradient, exact_objective

@@ -1,0 +1,77 @@
+"""Seconds per adversarial generator step, batched vs loop rollouts, against the compute floor (ch. 6, 8).
+
+    .venv/bin/python benchmarks/rollout.py [--repeats 2] [--loop-repeats 1] [--threads 2]
+
+Paper sizes: batch 64, length 20, vocabulary 5,000, hidden 32, 16 rollouts, the paper's CNN
+discriminator. One step = sample a batch with log-probabilities, Q for every token by Monte Carlo
+rollouts scored by the discriminator, the policy-gradient loss, backward, clip, Adam.
+
+Floor = counted multiply-adds (rollout generation + scoring every rollout and the batch + the
+training pass counted as three forward passes) / this machine's matmul rate measured in this run.
+Sampling from the 5,000-way softmax is elementwise work the count misses. Last line:
+``batched A s, loop B s, speed-up Cx, floor F s, batched/floor Rx``.
+"""
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _floor import discriminator_macs, generator_token_macs, matmul_flops  # noqa: E402
+from _machine import describe  # noqa: E402
+from gan4nlp.discriminator import Discriminator, DiscriminatorConfig  # noqa: E402
+from gan4nlp.policy import Generator  # noqa: E402
+from gan4nlp.rollout import rollout_rewards, rollout_rewards_loop  # noqa: E402
+
+B, T, V, E, H, K = 64, 20, 5000, 32, 32, 16
+
+
+def step(gen, opt, disc, impl, rng):
+    start = time.perf_counter()
+    sample = gen.sample(B, T, generator=rng)
+    q = impl(gen, sample.tokens, disc.reward, K, generator=rng)
+    loss = -(sample.log_prob * q).sum()
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(gen.parameters(), 5.0)
+    opt.step()
+    return time.perf_counter() - start
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--loop-repeats", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    print(describe())
+    torch.manual_seed(0)
+    gen = Generator(V, E, H, start_token=0)
+    opt = torch.optim.Adam(gen.parameters(), lr=0.01)
+    dcfg = DiscriminatorConfig(vocab_size=V, seq_len=T)
+    disc = Discriminator(dcfg)
+    rng = torch.Generator().manual_seed(0)
+    flops = matmul_flops()
+    rollout_tokens = B * K * sum(T - t for t in range(1, T))
+    scored = B * K * (T - 1) + B
+    macs = (rollout_tokens * generator_token_macs(V, E, H) + scored * discriminator_macs(dcfg, T)
+            + 3 * B * T * generator_token_macs(V, E, H))
+    floor = 2 * macs / flops
+    print(f"matmul rate {flops / 1e9:.0f} GFLOP/s; rollout tokens {rollout_tokens:,}, sequences scored {scored:,}; "
+          f"counted {macs / 1e9:.1f} G multiply-adds")
+    step(gen, opt, disc, rollout_rewards, rng)   # warm-up
+    batched = statistics.median(step(gen, opt, disc, rollout_rewards, rng) for _ in range(args.repeats))
+    loop = statistics.median(step(gen, opt, disc, rollout_rewards_loop, rng) for _ in range(args.loop_repeats))
+    print(f"batched: {batched:.2f} s per step (median of {args.repeats}); loop: {loop:.2f} s (median of {args.loop_repeats})")
+    print(f"batched {batched:.2f} s, loop {loop:.2f} s, speed-up {loop / batched:.1f}x, floor {floor:.2f} s, "
+          f"batched/floor {batched / floor:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
