@@ -33,6 +33,15 @@ from _machine import describe  # noqa: E402
 from gan4nlp.discriminator import Discriminator, DiscriminatorConfig, make_optimizer  # noqa: E402
 
 
+def cpu_pressure() -> str:
+    """Linux's CPU pressure (share of the last 60 s some task waited for a CPU): other jobs on the machine."""
+    try:
+        with open("/proc/pressure/cpu") as f:
+            return next(part.split("=")[1] for part in f.readline().split() if part.startswith("avg60")) + "%"
+    except (OSError, StopIteration, IndexError):
+        return "n/a"
+
+
 def timed_epoch(disc, opt, real, fake, batch, seed):
     start = time.perf_counter()
     stats = disc.train_epoch(real, fake, opt, batch_size=batch, generator=torch.Generator().manual_seed(seed))
@@ -51,6 +60,7 @@ def main():
         args.sequences, args.repeats = 1000, 1
     torch.set_num_threads(args.threads)
     print(describe())
+    print(f"CPU pressure from other jobs (avg60) at start: {cpu_pressure()}")
     config = DiscriminatorConfig()          # the paper's discriminator
     V, T, n = config.vocab_size, config.seq_len, args.sequences
     g = torch.Generator().manual_seed(0)
@@ -82,6 +92,7 @@ def main():
         rates.append(matmul_flops())
     flops = max(rates)
     floor = 2 * macs / flops
+    print(f"CPU pressure (avg60) at end: {cpu_pressure()}; timings are only meaningful near 0%")
     print(f"matmul rate {flops / 1e9:.0f} GFLOP/s (best of {len(rates)}: "
           f"{', '.join(f'{r / 1e9:.0f}' for r in rates)}); floor {floor:.2f} s per epoch")
     best = {name: min(t) for name, t in times.items()}
