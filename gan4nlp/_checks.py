@@ -24,6 +24,16 @@ def positive_float(name: str, value) -> float:
     return v
 
 
+def non_negative_float(name: str, value) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a non-negative number, got {value!r}") from None
+    if not 0.0 <= v < float("inf"):
+        raise ValueError(f"{name} must be a non-negative finite number, got {value!r}")
+    return v
+
+
 def unit_interval(name: str, value, *, closed: bool = True) -> float:
     v = float(value)
     ok = 0.0 <= v <= 1.0 if closed else 0.0 < v < 1.0

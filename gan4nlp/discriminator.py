@@ -77,16 +77,6 @@ def _dropout_rate(value) -> float:
     return v
 
 
-def _non_negative(name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}") from None
-    if not 0.0 <= v < float("inf"):
-        raise ValueError(f"{name} must be a non-negative finite number, got {value!r}")
-    return v
-
-
 @dataclass
 class DiscriminatorConfig:
     """Settings of SeqGAN's CNN discriminator; the defaults are the paper's code."""
@@ -121,7 +111,7 @@ class DiscriminatorConfig:
                              f"a convolution needs at least as many tokens as its width (drop the width "
                              f"or raise seq_len)")
         self.dropout = _dropout_rate(self.dropout)
-        self.l2_reg = _non_negative("l2_reg", self.l2_reg)
+        self.l2_reg = _checks.non_negative_float("l2_reg", self.l2_reg)
         self.lr = _checks.positive_float("lr", self.lr)
         _checks.positive_int("batch_size", self.batch_size)
 
@@ -147,7 +137,7 @@ class RNNDiscriminatorConfig:
         for name in ("vocab_size", "embed_dim", "hidden_dim", "batch_size"):
             _checks.positive_int(name, getattr(self, name))
         self.dropout = _dropout_rate(self.dropout)
-        self.l2_reg = _non_negative("l2_reg", self.l2_reg)
+        self.l2_reg = _checks.non_negative_float("l2_reg", self.l2_reg)
         self.lr = _checks.positive_float("lr", self.lr)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from . import verdict
+from . import localized, verdict
 
 _TEXT = {
     "en": {
@@ -25,12 +25,6 @@ _TEXT = {
 }
 
 
-def _text(lang: str) -> dict:
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be one of {sorted(_TEXT)}, got {lang!r}")
-    return _TEXT[lang]
-
-
 def softmax_jacobian(logits) -> torch.Tensor:
     """d softmax(z)_i / d z_j at z = ``logits`` (V,), by autograd, in float64: (V, V)."""
     z = torch.as_tensor(logits, dtype=torch.float64).detach().reshape(-1)
@@ -41,7 +35,7 @@ def check_softmax_jacobian(answer, logits, lang: str = "en", atol: float = 1e-6)
     """Checks a learner's Jacobian of the softmax, J[i, j] = d p_i / d z_j, against autograd.
 
     ``answer`` is a (V, V) matrix (tensor, nested list or array); ``logits`` the (V,) point."""
-    text = _text(lang)
+    text = localized(_TEXT, lang)
     exact = softmax_jacobian(logits)
     ans = torch.as_tensor(answer.detach() if isinstance(answer, torch.Tensor) else answer, dtype=torch.float64)
     v = exact.shape[0]

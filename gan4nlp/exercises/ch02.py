@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from . import verdict
+from . import as_number, localized, not_a_number, verdict
 from ..toy import num_states
 
 _TEXT = {
@@ -34,16 +34,6 @@ _TEXT = {
 }
 
 
-def _text(lang: str) -> dict:
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be one of {sorted(_TEXT)}, got {lang!r}")
-    return _TEXT[lang]
-
-
-def _number(x) -> float:
-    return x.detach().reshape(-1)[0].item() if isinstance(x, torch.Tensor) else float(x)
-
-
 def _fmt(t: torch.Tensor) -> str:
     return "[" + ", ".join(f"{v:.4f}" for v in t.tolist()) + "]"
 
@@ -51,18 +41,20 @@ def _fmt(t: torch.Tensor) -> str:
 def check_sequence_probability(answer, policy, tokens, lang: str = "en", rtol: float = 1e-4) -> bool:
     """Checks p(Y) of one sequence ``tokens`` (T,) under ``policy`` (a `Generator` or anything
     with ``log_prob``) against exp(sum_t log pi(y_t | Y_{1:t-1}))."""
-    text = _text(lang)
+    text = localized(_TEXT, lang)
     tokens = torch.as_tensor(tokens, dtype=torch.long).reshape(1, -1)
     with torch.no_grad():
         want = policy.log_prob(tokens).double().sum().exp().item()
-    have = _number(answer)
+    have = as_number(answer)
+    if have is None:
+        return not_a_number(lang)
     ok = abs(have - want) <= rtol * abs(want) + 1e-30
     return verdict(ok, text["prob_ok" if ok else "prob_wrong"].format(want=want, have=have), lang)
 
 
 def check_temperature(answer, logits, temperature: float, lang: str = "en", atol: float = 1e-4) -> bool:
     """Checks the distribution softmax(logits / temperature) given as ``answer`` (V,)."""
-    text = _text(lang)
+    text = localized(_TEXT, lang)
     z = torch.as_tensor(logits, dtype=torch.float64).reshape(-1)
     want = torch.softmax(z / temperature, dim=-1)
     ans = torch.as_tensor(answer.detach() if isinstance(answer, torch.Tensor) else answer, dtype=torch.float64)
@@ -76,8 +68,10 @@ def check_temperature(answer, logits, temperature: float, lang: str = "en", atol
 def check_num_states(answer, vocab_size: int, length: int, lang: str = "en") -> bool:
     """Checks the number of states (prefixes of length 0..T-1) of sequences of ``length`` tokens
     from ``vocab_size`` tokens, against `gan4nlp.toy.num_states`."""
-    text = _text(lang)
+    text = localized(_TEXT, lang)
     want = num_states(vocab_size, length)
-    have = _number(answer)
+    have = as_number(answer)
+    if have is None:
+        return not_a_number(lang)
     ok = have == want
     return verdict(ok, text["states_ok" if ok else "states_wrong"].format(want=want, have=answer, last=length - 1), lang)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from . import verdict
+from . import as_number, localized, not_a_number, verdict
 from .. import toy
 
 _TEXT = {
@@ -29,16 +29,6 @@ _TEXT = {
 }
 
 
-def _text(lang: str) -> dict:
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be one of {sorted(_TEXT)}, got {lang!r}")
-    return _TEXT[lang]
-
-
-def _number(x) -> float:
-    return x.detach().reshape(-1)[0].item() if isinstance(x, torch.Tensor) else float(x)
-
-
 def action_value(policy, problem, prefix, action: int) -> float:
     """q_pi(s, a) for the state s = ``prefix`` (a list of token ids) and the next token ``action``."""
     t = len(prefix)
@@ -50,13 +40,15 @@ def action_value(policy, problem, prefix, action: int) -> float:
 def check_action_value(answer, policy, problem, prefix, action: int, lang: str = "en", atol: float = 1e-6) -> bool:
     """Checks q_pi(s, a), the expected return after token ``action`` in state ``prefix``, against
     `gan4nlp.toy.action_values` (exact, by enumeration)."""
-    text = _text(lang)
+    text = localized(_TEXT, lang)
     prefix = [int(a) for a in prefix]
     v = problem.vocab_size
     if len(prefix) >= problem.length or any(not 0 <= a < v for a in prefix + [int(action)]):
         return verdict(False, text["prefix"].format(last=problem.length - 1, vmax=v - 1, prefix=prefix), lang)
     want = action_value(policy, problem, prefix, int(action))
-    have = _number(answer)
+    have = as_number(answer)
+    if have is None:
+        return not_a_number(lang)
     ok = abs(have - want) <= atol
     return verdict(ok, text["q_ok" if ok else "q_wrong"].format(want=want, have=have, prefix=prefix, action=action), lang)
 
@@ -71,8 +63,10 @@ def proportionality_constant(policy, problem) -> float:
 def check_proportionality_constant(answer, policy, problem, lang: str = "en", rtol: float = 1e-4) -> bool:
     """Checks the constant c in grad J = c * (the theorem's sum) against the ratio of the exact
     gradient (`toy.exact_gradient`) to `toy.policy_gradient_theorem`."""
-    text = _text(lang)
+    text = localized(_TEXT, lang)
     want = proportionality_constant(policy, problem)
-    have = _number(answer)
+    have = as_number(answer)
+    if have is None:
+        return not_a_number(lang)
     ok = abs(have - want) <= rtol * abs(want)
     return verdict(ok, text["c_ok" if ok else "c_wrong"].format(want=want, have=have), lang)

@@ -9,31 +9,11 @@ from __future__ import annotations
 
 import torch
 
-from . import verdict
+from . import check_number, verdict
 from .ch04 import bandit
 from ..diagnostics import gradient_stats
 from ..estimators import BatchMean, LeaveOneOut, Reinforce
 from ..toy import TabularPolicy, make_problem
-
-
-def _number(answer):
-    try:
-        return float(answer)
-    except (TypeError, ValueError):
-        return None
-
-
-def _check(answer, exact: float, lang: str, tol: float, hint: dict) -> bool:
-    value = _number(answer)
-    if value is None:
-        detail = {"en": "expected one number", "th": "ต้องเป็นตัวเลขหนึ่งตัว"}
-        return verdict(False, detail.get(lang, detail["en"]), lang)
-    if abs(value - exact) <= tol:
-        detail = {"en": f"the library gives {exact:.4f}", "th": f"ไลบรารีคำนวณได้ {exact:.4f}"}
-        return verdict(True, detail.get(lang, detail["en"]), lang)
-    detail = {"en": f"off by {abs(value - exact):.3g}. Hint: {hint['en']}",
-              "th": f"ต่างจากค่าจริง {abs(value - exact):.3g} คำใบ้: {hint['th']}"}
-    return verdict(False, detail.get(lang, detail["en"]), lang)
 
 
 def batch_mean_factor(num_samples: int, repeats: int = 50, seed: int = 0) -> float:
@@ -46,13 +26,16 @@ def batch_mean_factor(num_samples: int, repeats: int = 50, seed: int = 0) -> flo
     return float((mean * loo).sum() / (loo * loo).sum())
 
 
+LIBRARY_GIVES = {"en": "the library gives {exact:.4f}", "th": "ไลบรารีคำนวณได้ {exact:.4f}"}
+
+
 def check_batch_mean_factor(answer, num_samples: int = 5, lang: str = "en", tol: float = 1e-3) -> bool:
     """Exercise 1: the factor by which the batch-mean baseline scales the gradient, for N samples."""
     if not isinstance(num_samples, int) or num_samples < 2:
         raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}")
     hint = {"en": "write the batch mean as R_i / N plus (N-1)/N times the mean of the others.",
             "th": "เขียนค่าเฉลี่ยทั้งชุดเป็น R_i / N บวก (N-1)/N คูณค่าเฉลี่ยของตัวอื่น"}
-    return _check(answer, batch_mean_factor(num_samples), lang, tol, hint)
+    return check_number(answer, batch_mean_factor(num_samples), tol, lang, LIBRARY_GIVES, hint)
 
 
 def optimal_constant_baseline() -> float:
@@ -72,4 +55,4 @@ def check_optimal_baseline(answer, lang: str = "en", tol: float = 1e-3) -> bool:
     """Exercise 2: the variance-minimising constant baseline b* of chapter 4's bandit."""
     hint = {"en": "expand E[(r_A - b)^2 |g_A|^2] in b and set the derivative to zero; g_a = onehot(a) - pi.",
             "th": "กระจาย E[(r_A - b)^2 |g_A|^2] เป็นพหุนามของ b แล้วตั้งอนุพันธ์เท่ากับศูนย์ โดย g_a = onehot(a) - pi"}
-    return _check(answer, optimal_constant_baseline(), lang, tol, hint)
+    return check_number(answer, optimal_constant_baseline(), tol, lang, LIBRARY_GIVES, hint)

@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import torch
 
-from . import verdict
+from . import as_number, check_number, verdict
 from ..policy import Generator
 from ..rollout import rollout_rewards
-
-
-def _as_float(answer):
-    try:
-        return float(answer)
-    except (TypeError, ValueError):
-        return None
 
 
 def scored_sequences(batch: int, length: int, rollout_num: int) -> int:
@@ -39,7 +32,7 @@ def scored_sequences(batch: int, length: int, rollout_num: int) -> int:
 def check_rollout_cost(answer, batch: int = 64, length: int = 20, rollout_num: int = 16, lang: str = "en") -> bool:
     """Exercise 1: sequences scored by the discriminator for one batch (SeqGAN's sizes by default)."""
     exact = scored_sequences(batch, length, rollout_num)
-    value = _as_float(answer)
+    value = as_number(answer)
     if value is not None and value == exact:
         detail = {"en": f"{exact} sequences", "th": f"{exact} sequence"}
         return verdict(True, detail.get(lang, detail["en"]), lang)
@@ -56,13 +49,7 @@ def check_q_value(answer, policy, tokens: torch.Tensor, reward_fn, row: int, col
     from ..widgets import exact_rollout_values
 
     exact = float(exact_rollout_values(policy, tokens[row: row + 1], reward_fn)[0, column])
-    value = _as_float(answer)
-    if value is None:
-        detail = {"en": "expected one number", "th": "ต้องเป็นตัวเลขหนึ่งตัว"}
-        return verdict(False, detail.get(lang, detail["en"]), lang)
-    if abs(value - exact) <= tol:
-        detail = {"en": f"the exact value is {exact:.4f}", "th": f"ค่าที่แท้จริงคือ {exact:.4f}"}
-        return verdict(True, detail.get(lang, detail["en"]), lang)
-    detail = {"en": f"off by {abs(value - exact):.3g}; average D over many rollouts from that prefix.",
-              "th": f"ต่างจากค่าจริง {abs(value - exact):.3g} ลองเฉลี่ย D จาก rollout จำนวนมากที่เริ่มจาก prefix นั้น"}
-    return verdict(False, detail.get(lang, detail["en"]), lang)
+    return check_number(answer, exact, tol, lang,
+                        ok={"en": "the exact value is {exact:.4f}", "th": "ค่าที่แท้จริงคือ {exact:.4f}"},
+                        hint={"en": "average D over many rollouts from that prefix.",
+                              "th": "ลองเฉลี่ย D จาก rollout จำนวนมากที่เริ่มจาก prefix นั้น"})
