@@ -31,11 +31,11 @@ from typing import Callable
 import torch
 from matplotlib.figure import Figure
 
-from . import viz
-from .diagnostics import gradient_stats
-from .estimators import BatchMean, LeaveOneOut, LearnedValue, MovingAverage, Reinforce
-from .rollout import rollout_rewards
-from .toy import MAX_SEQUENCES, TabularValue, ToyProblem, action_values, all_sequences, exact_gradient, prefix_index
+from .. import viz
+from ..diagnostics import gradient_stats
+from ..estimators import BatchMean, LeaveOneOut, LearnedValue, MovingAverage, Reinforce
+from ..rollout import rollout_rewards
+from ..toy import MAX_SEQUENCES, TabularValue, ToyProblem, action_values, all_sequences, exact_gradient, prefix_index
 
 LANGS = ("en", "th")
 
