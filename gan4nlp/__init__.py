@@ -12,7 +12,9 @@ Modules, in the order the book uses them:
 - `oracle`      the synthetic oracle LSTM and NLL-oracle                       (chapter 8)
 - `seqgan`      the SeqGAN training loop (MLE, discriminator, adversarial)     (chapter 8)
 - `grammar`     English and Thai grammars, grammaticality, Thai segmentation   (chapter 12)
-- `widgets`     the book's interactive widgets                                 (chapters 4-6)
+- `textgan`     SeqGAN / Gumbel-softmax GAN / MLE on the grammar corpora       (chapters 9, 11, 12)
+- `evaluation`  held-out NLL, entropy, BLEU / Self-BLEU, temperature sweeps    (chapter 11)
+- `widgets`     the book's interactive widgets, one module per part            (chapters 4-13)
 - `viz`         plots with a Thai-capable font                                 (all chapters)
 - `exercises`   code-checked exercise answers                                  (all chapters)
 """

@@ -176,24 +176,43 @@ def mle_epoch(gen: Generator, opt, data: torch.Tensor, config: SeqGANConfig, rng
 
 def discriminator_round(m: Models, data: torch.Tensor, config: SeqGANConfig) -> dict:
     """Fresh negatives from the generator, then `d_epochs` epochs on real + generated."""
-    fake = m.generator.generate(config.num_negatives, config.oracle.length, generator=m.rng)
+    return train_discriminator(m.generator, m.discriminator, m.d_opt, data, num_negatives=config.num_negatives,
+                               d_epochs=config.d_epochs, batch_size=config.batch_size, rng=m.rng)
+
+
+def train_discriminator(gen: Generator, disc, d_opt, data: torch.Tensor, *, num_negatives: int, d_epochs: int,
+                        batch_size: int, rng: torch.Generator) -> dict:
+    """One discriminator round for any generator and token corpus `data` (N, T): `num_negatives`
+    fresh generated sequences, then `d_epochs` epochs on real + generated. Returns the last epoch's
+    loss and accuracy."""
+    fake = gen.generate(num_negatives, data.shape[1], generator=rng)                        # (M, T)
     stats = {}
-    for _ in range(config.d_epochs):
-        stats = m.discriminator.train_epoch(data, fake, m.d_opt, batch_size=config.batch_size, generator=m.rng)
+    for _ in range(d_epochs):
+        stats = disc.train_epoch(data, fake, d_opt, batch_size=batch_size, generator=rng)
     return stats
 
 
 def generator_step(m: Models, config: SeqGANConfig) -> dict:
     """One adversarial generator step: sample, rollout rewards Q, policy-gradient loss, clip, Adam."""
-    sample = m.generator.sample(config.batch_size, config.oracle.length, generator=m.rng)     # (B, T)
-    q = rollout_rewards(m.rollout.policy, sample.tokens, m.discriminator.reward, config.rollout_num,
-                        generator=m.rng)                                                      # (B, T)
-    loss = -(sample.log_prob * q).sum()        # summed over batch and time, as the original code
-    m.g_opt.zero_grad()
+    return policy_gradient_step(m.generator, m.g_opt, m.rollout, m.discriminator.reward, batch_size=config.batch_size,
+                                length=config.oracle.length, rollout_num=config.rollout_num,
+                                grad_clip=config.grad_clip, rng=m.rng)
+
+
+def policy_gradient_step(gen: Generator, g_opt, rollout: RolloutPolicy, reward_fn, *, batch_size: int, length: int,
+                         rollout_num: int, grad_clip: float, rng: torch.Generator) -> dict:
+    """SeqGAN's generator update (chapter 8): B sequences, Q of every token from `rollout_num`
+    rollouts of the rollout policy scored by `reward_fn` (the discriminator's D(Y)), the loss
+    -sum_{b,t} log G(y_t | Y_{1:t-1}) Q (summed over batch and time, as the original code), clip, step,
+    then the rollout policy moves towards the generator."""
+    sample = gen.sample(batch_size, length, generator=rng)                                   # (B, T)
+    q = rollout_rewards(rollout.policy, sample.tokens, reward_fn, rollout_num, generator=rng)  # (B, T)
+    loss = -(sample.log_prob * q).sum()
+    g_opt.zero_grad()
     loss.backward()
-    torch.nn.utils.clip_grad_norm_(m.generator.parameters(), config.grad_clip)
-    m.g_opt.step()
-    m.rollout.update()
+    torch.nn.utils.clip_grad_norm_(gen.parameters(), grad_clip)
+    g_opt.step()
+    rollout.update()
     return {"g_loss": loss.item(), "mean_reward": float(q[:, -1].mean()), "mean_q": float(q.mean())}
 
 
