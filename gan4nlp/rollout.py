@@ -38,15 +38,20 @@ def _check(policy, tokens, rollout_num):
 
 
 def rollout_rewards_loop(policy, tokens: torch.Tensor, reward_fn, rollout_num: int, *,
-                         generator: torch.Generator | None = None, temperature: float = 1.0) -> torch.Tensor:
-    """Q for every position of `tokens` (B, T): the plain double loop. Returns (B, T)."""
+                         generator: torch.Generator | None = None, temperature: float = 1.0,
+                         method: str = "inverse_cdf") -> torch.Tensor:
+    """Q for every position of `tokens` (B, T): the plain double loop. Returns (B, T).
+
+    ``method`` is the token sampler (`sampling.sample_categorical`); ``"multinomial"``
+    (``torch.multinomial``) is what the original SeqGAN and TextGAN-PyTorch code samples with."""
     tokens = _check(policy, tokens, rollout_num)
     batch, length = tokens.shape
     q = torch.zeros(batch, length, device=tokens.device)
     with torch.no_grad():
         for _ in range(rollout_num):
             for t in range(1, length):                                    # prefix Y_{1:t}
-                rollout = policy.sample(batch, length, temperature, prefix=tokens[:, :t], generator=generator)
+                rollout = policy.sample(batch, length, temperature, prefix=tokens[:, :t], generator=generator,
+                                         method=method)
                 q[:, t - 1] += reward_fn(rollout.tokens).reshape(-1)
         q /= rollout_num
         q[:, length - 1] = reward_fn(tokens).reshape(-1)                  # t = T: the sequence itself

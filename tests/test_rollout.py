@@ -13,7 +13,12 @@ def position_reward(position, token):
     return lambda y: (y[:, position] == token).float()
 
 
-@pytest.mark.parametrize("impl", [rollout_rewards, rollout_rewards_loop])
+def multinomial_loop(*args, **kwargs):
+    """The loop as the original code runs it: torch.multinomial sampling."""
+    return rollout_rewards_loop(*args, method="multinomial", **kwargs)
+
+
+@pytest.mark.parametrize("impl", [rollout_rewards, rollout_rewards_loop, multinomial_loop])
 def test_each_reward_lands_on_the_token_it_scores(impl):
     torch.manual_seed(0)
     gen = Generator(4, 6, 8)
@@ -39,7 +44,8 @@ def test_last_position_is_the_discriminator_score_of_the_sequence():
         torch.testing.assert_close(q[:, -1], score(tokens))
 
 
-def test_batched_and_loop_rollouts_agree_in_distribution():
+@pytest.mark.parametrize("loop", [rollout_rewards_loop, multinomial_loop])
+def test_batched_and_loop_rollouts_agree_in_distribution(loop):
     """Means over 150 independent runs of each implementation agree within a few standard errors."""
     torch.manual_seed(0)
     gen = Generator(5, 8, 8)
@@ -48,7 +54,7 @@ def test_batched_and_loop_rollouts_agree_in_distribution():
     runs = 150
     qb = torch.stack([rollout_rewards(gen, tokens, reward, 4, generator=torch.Generator().manual_seed(i))
                       for i in range(runs)])
-    ql = torch.stack([rollout_rewards_loop(gen, tokens, reward, 4, generator=torch.Generator().manual_seed(10_000 + i))
+    ql = torch.stack([loop(gen, tokens, reward, 4, generator=torch.Generator().manual_seed(10_000 + i))
                       for i in range(runs)])
     se = ((qb.var(0) + ql.var(0)) / runs).sqrt()
     diff = (qb.mean(0) - ql.mean(0))[:, :-1]
