@@ -20,9 +20,20 @@ REINFORCE (Williams 1992; Sutton & Barto 2018, sec. 13.3-13.4):
 with G_t the whole return R (``reward_to_go=False``) or the reward-to-go sum_{k>=t} r_k, and b a
 baseline that must not depend on sample i's own action. Gumbel-softmax (Jang et al. 2017;
 Maddison et al. 2017): back-propagate the reward of relaxed samples; biased for tau > 0.
+
+Group estimators (chapter 13): the baselines act on a group of N = K samples, the K completions
+of one prompt in language-model training. ``Baseline.advantage`` gives what multiplies the score,
+A = G - b by default. RLOO is REINFORCE with `LeaveOneOut` (Kool et al. 2019; Ahmadian et al.
+2024); `BatchMean` is the group mean including the sample itself, (K-1)/K times RLOO; and
+`GroupNormalized` is GRPO's advantage (R_i - mean R) / (std R + eps) (Shao et al. 2024), which is
+not a baseline at all: its divisor depends on R_i. `expected_estimate` computes the exact
+expectation of any of them on a tiny problem, so their bias can be measured without noise.
 """
 from __future__ import annotations
 
+import functools
+import itertools
+import math
 from dataclasses import dataclass, field
 
 import torch
@@ -50,6 +61,11 @@ class Baseline:
 
     def __call__(self, returns: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
         return torch.zeros_like(returns)
+
+    def advantage(self, returns: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        """A = G - b, what multiplies each score in REINFORCE: (G, N, T). Subclasses that do more
+        than subtract (`GroupNormalized`) override this."""
+        return returns - self(returns, tokens)
 
     def reset(self) -> None:
         """Forgets any state (moving averages, learned values)."""
@@ -103,6 +119,38 @@ class BatchMean(Baseline):
 
     def __call__(self, returns, tokens):
         return returns.mean(1, keepdim=True).expand_as(returns)
+
+
+class GroupNormalized(Baseline):
+    """GRPO's group-normalised advantage (Shao et al. 2024, eq. for outcome supervision):
+
+        A_i = (R_i - mean_j R_j) / (std_j R_j + eps)     over the N = K samples of a group.
+
+    Not a baseline: the divisor depends on R_i itself, so the estimate is biased, and not just by
+    a scale factor (chapter 13 measures it). It makes the update invariant to the reward's scale
+    in each group (prompt). ``unbiased_std=True`` divides the sum of squares by K - 1, as
+    ``torch.std`` and TRL's GRPOTrainer do; False divides by K. ``eps > 0`` (TRL: 1e-4) keeps a
+    group whose returns are all equal at advantage ~0 instead of 0 / 0.
+    ``__call__`` returns the equivalent subtraction R - A, so ``R - b`` is still the advantage."""
+
+    name = "group-normalised (GRPO)"
+
+    def __init__(self, eps: float = 1e-4, unbiased_std: bool = True):
+        self.eps = _checks.positive_float("eps", eps)
+        if not isinstance(unbiased_std, bool):
+            raise ValueError(f"unbiased_std must be True or False, got {unbiased_std!r}")
+        self.unbiased_std = unbiased_std
+
+    def advantage(self, returns, tokens):
+        n = returns.shape[1]
+        if n < 2:
+            raise ValueError("the group-normalised advantage needs at least 2 samples per group (a standard deviation)")
+        centred = returns - returns.mean(1, keepdim=True)                           # (G, N, T)
+        std = returns.std(1, keepdim=True, correction=1 if self.unbiased_std else 0)  # (G, 1, T)
+        return centred / (std + self.eps)
+
+    def __call__(self, returns, tokens):
+        return returns - self.advantage(returns, tokens)
 
 
 class LearnedValue(Baseline):
@@ -210,7 +258,7 @@ class Reinforce(Estimator):
             rewards = problem.rewards(tokens)                                      # (G*N, T)
             returns = returns_from_rewards(rewards, self.reward_to_go).reshape(g, n, t)
             tokens = tokens.reshape(g, n, t)
-            advantage = returns - self.baseline(returns, tokens)                   # (G, N, T)
+            advantage = self.baseline.advantage(returns, tokens)                   # (G, N, T)
         return tokens, advantage
 
     def objective(self, policy, problem, tokens, advantage, per_sample=False):
@@ -247,6 +295,124 @@ class GumbelSoftmax(Estimator):
                                      noise=noise)                                  # (N, T, V)
         reward = problem.relaxed_reward(soft)                                      # (N,)
         return reward if per_sample else reward.mean()
+
+
+def rloo(reward_to_go: bool = False) -> Reinforce:
+    """RLOO: REINFORCE with the leave-one-out baseline over the K samples of a group (Kool et al.
+    2019; Ahmadian et al. 2024). Unbiased for K >= 2."""
+    return Reinforce(LeaveOneOut(), reward_to_go=reward_to_go)
+
+
+def grpo(eps: float = 1e-4, unbiased_std: bool = True) -> Reinforce:
+    """REINFORCE with GRPO's group-normalised advantage (Shao et al. 2024). Only the advantage:
+    GRPO's PPO-style ratio clipping has gradient A grad log pi at the sampling policy, the first
+    update of each batch, and its KL penalty is left out (chapter 13)."""
+    return Reinforce(GroupNormalized(eps, unbiased_std))
+
+
+def group_estimators(eps: float = 1e-4, unbiased_std: bool = True) -> dict:
+    """The three group estimators chapter 13 compares, by short name: RLOO, the group mean
+    (including the sample itself) and GRPO's normalised advantage."""
+    return {"RLOO": rloo(), "group mean": Reinforce(BatchMean()), "GRPO": grpo(eps, unbiased_std)}
+
+
+# ------------------------------------------------------------------------------------------------
+# Exact expectations of group estimators on tiny problems (chapter 13)
+
+MAX_GROUPINGS = 2_000_000
+
+
+@functools.lru_cache(maxsize=32)
+def _compositions(total: int, parts: int) -> torch.Tensor:
+    """Every way to write `total` as an ordered sum of `parts` non-negative integers: (C, parts),
+    by stars and bars (C = binom(total + parts - 1, parts - 1)). Cached: do not modify it."""
+    if parts == 1:
+        return torch.tensor([[total]], dtype=torch.long)
+    bars = torch.tensor(list(itertools.combinations(range(total + parts - 1), parts - 1)), dtype=torch.long)
+    bars = bars.reshape(-1, parts - 1)
+    edges = torch.cat([torch.full((bars.shape[0], 1), -1), bars, torch.full((bars.shape[0], 1), total + parts - 1)], 1)
+    return edges.diff(dim=1) - 1
+
+
+def expected_advantage(baseline: Baseline, values: torch.Tensor, probs: torch.Tensor, group_size: int,
+                       *, chunk: int = 20_000) -> torch.Tensor:
+    """a(v) = E[A_1 | R_1 = v] for each value v, exactly: (M,).
+
+    A group holds R_1 = v and K - 1 = ``group_size - 1`` other returns drawn independently from the
+    distribution ``probs`` (M,) over ``values`` (M,). The sum runs over every multiset of the
+    others, weighted by its multinomial probability. A REINFORCE estimate with this baseline then
+    has expectation sum_Y grad p(Y) a(R(Y)): the exact policy gradient of the *effective reward*
+    a(R) (see `expected_estimate`). The baseline must be stateless and look only at the returns."""
+    k = _checks.positive_int("group_size", group_size)
+    if k < 2:
+        raise ValueError(f"group_size must be at least 2 for a group estimator, got {group_size}")
+    if isinstance(baseline, (MovingAverage, LearnedValue)):
+        raise ValueError(f"expected_advantage needs a stateless baseline, got {type(baseline).__name__}")
+    values = torch.as_tensor(values, dtype=torch.float64).reshape(-1)
+    probs = torch.as_tensor(probs, dtype=torch.float64).reshape(-1)
+    _checks.same_shape("values", values, "probs", probs)
+    if bool((probs < 0).any()) or abs(float(probs.sum()) - 1) > 1e-6:
+        raise ValueError(f"probs must be non-negative and sum to 1, got sum {float(probs.sum()):.6g}")
+    probs = probs / probs.sum()                                  # exactly 1 (float32 input sums to 1 +- 1e-7)
+    m = values.numel()
+    count = math.comb(k - 1 + m - 1, m - 1)
+    if count > MAX_GROUPINGS:
+        raise ValueError(f"{count} groupings of {k - 1} returns over {m} values is too many to enumerate "
+                         f"(max {MAX_GROUPINGS}); use fewer distinct rewards or a smaller group")
+    counts = _compositions(k - 1, m)                                                 # (C, M)
+    log_w = (math.lgamma(k) - torch.lgamma(counts.double() + 1).sum(1)
+             + torch.where(counts > 0, counts * probs.clamp_min(1e-300).log(), torch.zeros(())).sum(1))
+    weights = log_w.exp()                                                            # (C,)
+    out = torch.zeros(m, dtype=torch.float64)
+    steps = torch.arange(k - 1)
+    for start in range(0, counts.shape[0], chunk):
+        c = counts[start: start + chunk]
+        idx = torch.searchsorted(c.cumsum(1), steps.expand(c.shape[0], -1).contiguous(), right=True)
+        groups = torch.empty(m, c.shape[0], k, dtype=torch.float64)                  # (M, c, K)
+        groups[:, :, 0] = values.unsqueeze(1)                                        # R_1 = v
+        groups[:, :, 1:] = values[idx]                                               # the K-1 others
+        returns = groups.reshape(m * c.shape[0], k, 1)                               # (G, N, T=1)
+        adv = baseline.advantage(returns, None)[:, 0, 0].reshape(m, c.shape[0])      # A_1 of each group
+        out += adv @ weights[start: start + chunk]
+    return out
+
+
+def return_distribution(policy, problem) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The distinct returns R(Y) of a tiny problem, their probabilities under the policy, and the
+    index of each sequence's return: (values (M,), probs (M,), index (V^T,))."""
+    from .toy import all_sequences, sequence_probs
+
+    with torch.no_grad():
+        seqs = all_sequences(problem.vocab_size, problem.length, device=next(policy.parameters()).device)
+        p = sequence_probs(policy, problem).double().cpu()
+        returns = problem.reward(seqs, torch.float64).cpu()
+    values, index = torch.unique(returns, return_inverse=True)
+    probs = torch.zeros_like(values).index_add_(0, index, p)
+    return values, probs / probs.sum(), index
+
+
+def expected_estimate(estimator: Reinforce, policy, problem, num_samples: int) -> torch.Tensor:
+    """E[g_hat] exactly, for REINFORCE with a stateless group baseline and the whole return: a flat
+    vector over the policy's parameters (compare it with `toy.exact_gradient`).
+
+    By symmetry E[g_hat] = E[A_1 grad log p(Y_1)] = sum_Y grad p(Y) a(R(Y)), with a = the
+    `expected_advantage` of each return: the exact gradient of a problem whose reward is a(R)."""
+    from .toy import ToyProblem, exact_gradient
+
+    if not isinstance(estimator, Reinforce):
+        raise ValueError(f"expected_estimate needs a Reinforce estimator, got {type(estimator).__name__}")
+    if estimator.reward_to_go and not problem.terminal_only:
+        raise ValueError("expected_estimate needs the whole return (reward_to_go=False) when rewards come at every step")
+    n = _checks.positive_int("num_samples", num_samples)
+    values, probs, index = return_distribution(policy, problem)
+    if n == 1 or type(estimator.baseline) is Baseline:
+        if type(estimator.baseline) is not Baseline:
+            raise ValueError(f"a group baseline needs num_samples >= 2, got {num_samples}")
+        effective = values
+    else:
+        effective = expected_advantage(estimator.baseline, values, probs, n)
+    table = effective[index]                                                         # (V^T,)
+    return exact_gradient(policy, ToyProblem.terminal(problem.vocab_size, problem.length, table))
 
 
 def estimate_gradient(estimator, policy, problem, num_samples: int, *, generator=None) -> torch.Tensor:

@@ -217,5 +217,5 @@ def relax(logits: torch.Tensor, tau: float, *, hard: bool = False, generator=Non
     soft = torch.softmax((logits + g) / tau, dim=-1)
     if not hard:
         return soft
-    one_hot = F.one_hot(soft.argmax(-1), logits.shape[-1]).to(soft.dtype)
+    one_hot = torch.zeros_like(soft).scatter(-1, soft.argmax(-1, keepdim=True), 1.0)   # vmap-friendly one_hot
     return one_hot - soft.detach() + soft
