@@ -2,10 +2,10 @@
 
 Modules, in the order the book uses them:
 
-- `policy`      the generator as a policy pi_theta(y_t | Y_{1:t-1})         (chapters 2, 4, 8)
+- `policy`      the generator as a policy pi_theta(y_t | Y_{1:t-1})         (chapters 2, 4, 8, 9)
 - `sampling`    exact categorical samplers, Gumbel noise                       (chapters 2, 9)
 - `toy`         tiny problems solved exactly by enumeration: J, grad J, mu, q  (chapters 3-5, 9, 13)
-- `estimators`  REINFORCE, reward-to-go, baselines, Gumbel-softmax             (chapters 4, 5, 9, 13)
+- `estimators`  REINFORCE, reward-to-go, baselines, Gumbel-softmax, RLOO, GRPO (chapters 4, 5, 9, 13)
 - `diagnostics` bias / variance / cosine of an estimator against the truth     (chapters 4, 5, 9, 13)
 - `rollout`     Monte Carlo rollouts: Q for every prefix                       (chapters 6, 8)
 - `discriminator` SeqGAN's CNN discriminator, an RNN alternative                (chapters 7-9)

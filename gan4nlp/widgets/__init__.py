@@ -2,7 +2,11 @@
 
 - `core`: the shared machinery (`Explorer`, sliders, texts in both languages, `render_png`) and
   the widgets of chapters 4-6 (REINFORCE histograms, baselines' variance, rollout rewards).
-- later chapters add their own modules beside it (see each module's docstring).
+- `discriminator` (chapter 7), `seqgan` (chapter 8: recorded runs over K and the update ratio),
+  `gumbel` (chapter 9: Gumbel-softmax against REINFORCE over tau), `arae` (chapter 10),
+  `quality` (chapter 11: the quality-diversity curve over temperature), `thai` (chapter 12),
+  `group` (chapter 13: RLOO, group mean and GRPO over K). Import them as
+  ``from gan4nlp.widgets import gumbel``.
 
 Every widget is a pure ``draw_*`` function returning a matplotlib Figure plus a builder
 returning an `Explorer`; see `core` for the conventions.
