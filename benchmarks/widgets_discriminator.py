@@ -1,0 +1,91 @@
+"""Seconds per update of chapter 7's reward explorer: what a learner waits for after moving a slider.
+
+    .venv/bin/python benchmarks/widgets_discriminator.py [--calls 7] [--threads 2] [--lang th]
+
+The widget is built as the chapter builds it: the notebook's own cells (imports, corpus and
+generator, discriminator training with `record_training`) are executed from
+``notebooks/<lang>/07_discriminator_as_reward.ipynb``, so the history has the same size as the
+book's (13 epochs, 500 + 500 held-out rewards per epoch, three gradient norms). Training is not
+timed: it happens once, before the sliders exist. One update is one call of
+`draw_reward_histograms` (a new epoch, both axis scales in turn, the figure redrawn in place) plus
+rendering it to PNG (`widgets.render_png`, Agg). The median of `calls` timed updates after one
+warm-up is reported with its compute and render parts. The last line is
+``widget update: X s (slowest widget)``; the goal is under 0.3 s on a 2-core CPU.
+"""
+import argparse
+import contextlib
+import io
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import torch  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _machine import describe  # noqa: E402
+from gan4nlp import widgets  # noqa: E402
+from gan4nlp.widgets.discriminator import _log_range, draw_reward_histograms  # noqa: E402
+
+NOTEBOOK = "07_discriminator_as_reward.ipynb"
+SETUP_CELLS = ("LANG = ", "grammar.corpus(", "record_training(")   # a marker in each cell to run
+
+
+def chapter7_history(lang: str) -> dict:
+    """The notebook's training history, from its own code cells (their printed output discarded)."""
+    cells = json.loads((ROOT / "notebooks" / lang / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for marker in SETUP_CELLS:
+            (src,) = [c for c in code if marker in c]
+            exec(compile(src, f"{lang}/{NOTEBOOK}", "exec"), namespace)
+    return namespace["history"]
+
+
+def time_updates(history, lang, calls):
+    fixed = dict(history=history, log_low=_log_range(history), lang=lang)
+    last = len(history["epoch"]) - 1
+    fig = draw_reward_histograms(**fixed, epoch=3)                 # the initial figure (not timed)
+    widgets.render_png(fig)                                        # warm-up: fonts, caches
+    compute, render = [], []
+    for c in range(1, calls + 1):
+        start = time.perf_counter()
+        fig = draw_reward_histograms(**fixed, epoch=c % (last + 1), scale=("D", "log D")[c % 2], fig=fig)
+        middle = time.perf_counter()
+        widgets.render_png(fig)
+        end = time.perf_counter()
+        compute.append(middle - start)
+        render.append(end - middle)
+    total = [a + b for a, b in zip(compute, render)]
+    return statistics.median(total), statistics.median(compute), statistics.median(render)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--calls", type=int, default=7, help="timed updates (median reported)")
+    ap.add_argument("--threads", type=int, default=2, help="torch threads (the notebooks' machine has 2 cores)")
+    ap.add_argument("--lang", choices=("en", "th"), default="th", help="which edition's notebook to build from")
+    args = ap.parse_args()
+    print(describe())
+    start = time.perf_counter()
+    history = chapter7_history(args.lang)
+    print(f"setup (the notebook's training run, not part of an update): {time.perf_counter() - start:.1f} s")
+    torch.set_num_threads(max(1, min(args.threads, torch.get_num_threads())))
+    print(f"{args.lang} labels, {args.calls} timed updates (median); update = redraw + PNG render")
+    total, compute, render = time_updates(history, args.lang, args.calls)
+    name = "reward_explorer (ch. 7)"
+    print(f"{name:30s} {total:6.3f} s   (compute {compute:6.3f} s, PNG render {render:6.3f} s)")
+    print(f"slowest: {name}")
+    print(f"widget update: {total:.3f} s (slowest widget)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,375 @@
+"""Chapter 7 (the discriminator as reward): the derivations against exact answers, the exercise
+checks, the reward widget, and every number the chapter's prose quotes.
+
+The prose numbers come from running the notebook's own code cells (read from the committed
+notebooks), so a change in the library that moves them fails here rather than silently
+contradicting the text. No timing assertions: `benchmarks/widgets_discriminator.py` times the widget.
+"""
+import json
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pytest  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from gan4nlp import Reinforce, TabularPolicy, exact_gradient, gradient_stats, toy  # noqa: E402
+from gan4nlp.discriminator import Discriminator  # noqa: E402
+from gan4nlp.exercises import ch07  # noqa: E402
+from gan4nlp.widgets import discriminator as dwidget  # noqa: E402
+from gan4nlp.widgets import render_png  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = "07_discriminator_as_reward.ipynb"
+V, T = 3, 3
+
+
+@pytest.fixture(autouse=True)
+def _one_thread(_seed_and_threads):
+    """Tiny models: one thread, as in the notebook (and the same numbers)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """The notebook's tiny problem: p_data, p_G as tabular policies over the 27 sequences."""
+    seqs = toy.all_sequences(V, T)
+    data_policy = TabularPolicy(V, T, init_std=1.5, seed=1, dtype=torch.float64)
+    gen_policy = TabularPolicy(V, T, init_std=0.5, seed=0, dtype=torch.float64)
+    with torch.no_grad():
+        p_data = data_policy.log_prob(seqs).sum(-1).exp()
+        p_gen = gen_policy.log_prob(seqs).sum(-1).exp()
+    return seqs, data_policy, gen_policy, p_data, p_gen
+
+
+# ------------------------------------------------------------------------------------------------
+# Derivation 1: the optimal discriminator and the value of the game
+
+def test_minimising_the_exact_loss_gives_the_optimal_discriminator(tiny):
+    seqs, _, _, p_data, p_gen = tiny
+
+    def loss(logits):
+        return -(p_data * F.logsigmoid(logits)).sum() - (p_gen * F.logsigmoid(-logits)).sum()
+
+    logits = torch.zeros(len(seqs), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([logits], lr=0.1)
+    for _ in range(1000):
+        opt.zero_grad()
+        loss(logits).backward()
+        opt.step()
+    d_star = p_data / (p_data + p_gen)
+    assert (torch.sigmoid(logits).detach() - d_star).abs().max() < 1e-12
+    mix = (p_data + p_gen) / 2
+    jsd = 0.5 * (p_data * (p_data / mix).log()).sum() + 0.5 * (p_gen * (p_gen / mix).log()).sum()
+    assert abs(loss(logits).item() - (2 * math.log(2) - 2 * jsd.item())) < 1e-10
+    assert (torch.logit(d_star) - (p_data / p_gen).log()).abs().max() < 1e-12
+    # the notebook prints 1.1117879518 for both
+    assert f"{loss(logits).item():.10f}" == "1.1117879518"
+    # p_G = p_data: D* = 1/2 and the loss is 2 ln 2 (JSD = 0)
+    same = -(p_data * math.log(0.5)).sum() - (p_data * math.log(0.5)).sum()
+    assert abs(same.item() - 2 * math.log(2)) < 1e-12
+
+
+def test_unequal_class_sizes_move_the_optimum(tiny):
+    """N real and M generated examples: the minimiser is N p_data / (N p_data + M p_G)."""
+    _, _, _, p_data, p_gen = tiny
+    n, m = 1.0, 3.0
+    logits = torch.zeros(27, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([logits], lr=0.1)
+    for _ in range(1500):
+        opt.zero_grad()
+        (-(n * p_data * F.logsigmoid(logits)).sum() - (m * p_gen * F.logsigmoid(-logits)).sum()).backward()
+        opt.step()
+    expected = n * p_data / (n * p_data + m * p_gen)
+    assert (torch.sigmoid(logits).detach() - expected).abs().max() < 1e-6
+
+
+# ------------------------------------------------------------------------------------------------
+# Derivation 2: the generator's gradient with D fixed, and saturation
+
+def test_reinforce_is_unbiased_for_the_fixed_discriminator_reward(tiny):
+    _, _, gen_policy, p_data, p_gen = tiny
+    judge = toy.ToyProblem.terminal(V, T, p_data / (p_data + p_gen))
+    exact = exact_gradient(gen_policy, judge)
+    # the derivation's third line, summed explicitly: sum_Y G(Y) D(Y) grad ln G(Y)
+    seqs = toy.all_sequences(V, T)
+    log_g = gen_policy.log_prob(seqs).sum(-1)
+    d = p_data / (p_data + p_gen)
+    by_hand = torch.autograd.grad((log_g.exp().detach() * d * log_g).sum(), [gen_policy.logits])[0].reshape(-1)
+    torch.testing.assert_close(by_hand, exact, atol=1e-12, rtol=0)
+    assert f"{exact.norm().item():.4f}" == "0.0770"
+    mean_square = []
+    for seed in range(6):
+        stats = gradient_stats(Reinforce(), gen_policy, judge, num_samples=1000, repeats=100, seed=seed, exact=exact)
+        z = stats.bias / stats.standard_errors
+        mean_square.append((z ** 2).mean().item())
+        if seed == 0:   # the notebook's run: max |z| 2.87 < 3, mean z^2 1.48, relative bias 0.029
+            assert z.abs().max().item() < 3
+            assert f"{mean_square[0]:.2f}" == "1.48" and f"{stats.relative_bias:.3f}" == "0.029"
+    assert all(0.75 <= m <= 1.25 for m in mean_square[1:])     # "other seeds give 0.8 to 1.2"
+
+
+def test_saturating_rewards_lose_their_gradient_and_log_d_keeps_it(tiny):
+    _, _, gen_policy, p_data, p_gen = tiny
+    ell = torch.logit(p_data / (p_data + p_gen))
+
+    def norm(table):
+        return exact_gradient(gen_policy, toy.ToyProblem.terminal(V, T, table)).norm().item()
+
+    d = {c: norm(torch.sigmoid(ell - c)) for c in (0, 2, 4, 8, 16)}
+    nl = {c: norm(-F.logsigmoid(-(ell - c))) for c in (0, 2, 4, 8, 16)}
+    ld = {c: norm(F.logsigmoid(ell - c)) for c in (0, 2, 4, 8, 16)}
+    assert f"{d[8] / d[4]:.3f}" == "0.020" and abs(d[8] / d[4] - math.exp(-4)) < 0.003
+    assert f"{d[16]:.2e}" == "4.92e-08"
+    assert abs(nl[16] - d[16]) < 1e-12 and nl[0] > d[0]                 # -log(1-D) ~ D near 0
+    assert all(d[a] > d[b] for a, b in ((0, 2), (2, 4), (4, 8), (8, 16)))
+    assert ld[16] > ld[0] and f"{ld[16]:.3f}" == "0.487"
+    limit = exact_gradient(gen_policy, toy.ToyProblem.terminal(V, T, ell))
+    log_d_16 = exact_gradient(gen_policy, toy.ToyProblem.terminal(V, T, F.logsigmoid(ell - 16)))
+    assert (log_d_16 - limit).abs().max() < 1e-6
+
+
+def test_the_bound_holds(tiny):
+    """|grad J| <= sqrt(E[D^2]) sqrt(E |grad ln G|^2) for every shift c."""
+    seqs, _, gen_policy, p_data, p_gen = tiny
+    ell = torch.logit(p_data / (p_data + p_gen))
+    log_g = gen_policy.log_prob(seqs).sum(-1)
+    scores = torch.stack([torch.autograd.grad(log_g[i], [gen_policy.logits], retain_graph=True)[0].reshape(-1)
+                          for i in range(len(seqs))])                     # (27, P)
+    g = log_g.exp().detach()
+    for c in (0.0, 3.0, 10.0):
+        d = torch.sigmoid(ell - c)
+        grad = exact_gradient(gen_policy, toy.ToyProblem.terminal(V, T, d)).norm()
+        bound = (g * d ** 2).sum().sqrt() * (g * scores.pow(2).sum(1)).sum().sqrt()
+        assert grad <= bound + 1e-12
+
+
+def test_papers_cnn_refuses_prefixes_and_counts_seven_million_parameters():
+    paper = Discriminator()
+    assert sum(p.numel() for p in paper.parameters()) == 7_045_402
+    highway = paper.highway_weight.numel() + paper.highway_bias.numel()
+    assert round(100 * highway / 7_045_402) == 84
+    with pytest.raises(ValueError, match="shorter than the widest filter"):
+        paper.reward(torch.zeros(1, 12, dtype=torch.long))
+
+
+# ------------------------------------------------------------------------------------------------
+# Exercises
+
+def test_exercise_checks_accept_the_right_answers(tiny, capsys):
+    seqs, data_policy, gen_policy, p_data, p_gen = tiny
+    k = toy.prefix_index(torch.tensor([(0, 1, 2)]), V).item()
+    assert k == 5
+    d_star = (p_data[k] / (p_data[k] + p_gen[k])).item()
+    assert f"{d_star:.6f}" == "0.750457"
+    assert ch07.check_optimal_discriminator(d_star, data_policy, gen_policy, (0, 1, 2))
+    assert ch07.check_optimal_discriminator(torch.tensor([d_star]), data_policy, gen_policy, (0, 1, 2), lang="th")
+    assert not ch07.check_optimal_discriminator(0.5, data_policy, gen_policy, (0, 1, 2))
+    assert not ch07.check_optimal_discriminator("half", data_policy, gen_policy, (0, 1, 2))
+    out = capsys.readouterr().out
+    assert "Correct" in out and "ถูกต้อง" in out and "Not yet" in out and "expected one number" in out
+
+    accuracy = (torch.maximum(p_data, p_gen).sum() / 2).item()
+    assert f"{accuracy:.2f}" == "0.70"
+    d_star_all = ch07.optimal_discriminator(data_policy, gen_policy)
+    by_threshold = 0.5 * (p_data * (d_star_all > 0.5)).sum() + 0.5 * (p_gen * (d_star_all <= 0.5)).sum()
+    assert abs(by_threshold.item() - accuracy) < 1e-12
+    assert ch07.check_optimal_accuracy(accuracy, data_policy, gen_policy)
+    assert not ch07.check_optimal_accuracy(1.0, data_policy, gen_policy, lang="th")
+
+
+def test_empirical_discriminator_is_the_count_ratio(tiny, capsys):
+    _, data_policy, gen_policy, _, _ = tiny
+    real = torch.tensor([[0, 0, 0], [0, 0, 0], [1, 2, 0]])
+    fake = torch.tensor([[0, 0, 0], [2, 2, 2], [2, 2, 2], [1, 2, 0]])
+    d_hat = ch07.empirical_discriminator(real, fake, 3)
+    assert d_hat[0].item() == pytest.approx(2 / 3)
+    assert d_hat[toy.prefix_index(torch.tensor([[1, 2, 0]]), 3)].item() == 0.5
+    assert d_hat[26].item() == 0.0 and math.isnan(d_hat[1].item())
+    assert ch07.empirical_zeros(real, fake, 3) == 2                      # (2, 2, 2) twice
+    # the notebook's exercise 3
+    rng = torch.Generator().manual_seed(7)
+    real_few = data_policy.sample(30, generator=rng).tokens
+    fake_few = gen_policy.sample(30, generator=rng).tokens
+    seen = set(map(tuple, real_few.tolist()))
+    answer = sum(tuple(row) not in seen for row in fake_few.tolist())
+    assert answer == ch07.empirical_zeros(real_few, fake_few, 3) == 16
+    assert ch07.check_empirical_zeros(answer, real_few, fake_few, 3, lang="th")
+    assert not ch07.check_empirical_zeros(answer + 1, real_few, fake_few, 3)
+    out = capsys.readouterr().out
+    assert "ประโยคที่สร้าง 16 จาก 30" in out and "Not yet" in out
+
+
+def test_exercise_checks_reject_bad_input(tiny):
+    _, data_policy, gen_policy, _, _ = tiny
+    with pytest.raises(ValueError, match="sequence must be"):
+        ch07.check_optimal_discriminator(0.5, data_policy, gen_policy, (0, 1))
+    with pytest.raises(ValueError, match="sequence must be"):
+        ch07.check_optimal_discriminator(0.5, data_policy, gen_policy, (0, 1, 3))
+    with pytest.raises(ValueError, match="share vocabulary"):
+        ch07.optimal_accuracy(data_policy, TabularPolicy(3, 2))
+    with pytest.raises(ValueError, match="TabularPolicy"):
+        ch07.optimal_accuracy(data_policy, "not a policy")
+    with pytest.raises(ValueError, match="lang"):
+        ch07.check_optimal_accuracy(0.7, data_policy, gen_policy, lang="fr")
+    with pytest.raises(ValueError, match="length"):
+        ch07.empirical_discriminator(torch.zeros(2, 3, dtype=torch.long), torch.zeros(2, 2, dtype=torch.long), 3)
+    with pytest.raises(ValueError, match="tensors"):
+        ch07.empirical_zeros([[0, 0, 0]], torch.zeros(2, 3, dtype=torch.long), 3)
+
+
+# ------------------------------------------------------------------------------------------------
+# The widget
+
+@pytest.fixture(scope="module")
+def small_history():
+    torch.manual_seed(0)
+    disc = Discriminator(vocab_size=12, seq_len=6, embed_dim=8, filter_sizes=(1, 2, 3), num_filters=(4, 4, 4), lr=1e-2)
+    g = torch.Generator().manual_seed(0)
+    real = torch.randint(0, 6, (64, 6), generator=g)           # "real": the first half of the vocabulary
+    fake = torch.randint(0, 12, (64, 6), generator=g)
+    calls = []
+
+    def measure(d):
+        calls.append(1)
+        return {"D": float(d.reward(fake[:8]).mean()), "log D - b": 1.0 + len(calls)}
+
+    history = dwidget.record_training(disc, disc.make_optimizer(), real, fake, real[:20], fake[:20], epochs=4,
+                                      measure=measure, generator=g)
+    return history, len(calls)
+
+
+def test_record_training_keeps_every_epoch(small_history):
+    history, calls = small_history
+    assert calls == 5 and history["epoch"] == [0, 1, 2, 3, 4]
+    assert history["real_rewards"].shape == (5, 20) and history["fake_rewards"].shape == (5, 20)
+    assert math.isnan(history["train_loss"][0]) and not math.isnan(history["train_loss"][4])
+    assert set(history["measures"]) == {"D", "log D - b"} and len(history["measures"]["D"]) == 5
+    for e in range(5):
+        r, f = history["real_rewards"][e], history["fake_rewards"][e]
+        expected = ((r > 0.5).sum() + (f < 0.5).sum()).item() / 40
+        assert history["heldout_accuracy"][e] == pytest.approx(expected)
+    assert history["heldout_accuracy"][4] > history["heldout_accuracy"][0]
+
+
+def test_record_training_rejects_bad_input():
+    disc = Discriminator(vocab_size=12, seq_len=6, embed_dim=8, filter_sizes=(1, 2), num_filters=(4, 4))
+    x = torch.zeros(4, 6, dtype=torch.long)
+    opt = disc.make_optimizer()
+    with pytest.raises(ValueError, match="epochs"):
+        dwidget.record_training(disc, opt, x, x, x, x, epochs=0)
+    with pytest.raises(ValueError, match="heldout_fake"):
+        dwidget.record_training(disc, opt, x, x, x, x + 20, epochs=1)
+    with pytest.raises(ValueError, match="measure"):
+        dwidget.record_training(disc, opt, x, x, x, x, epochs=1, measure=3)
+    with pytest.raises(ValueError, match="dict"):
+        dwidget.record_training(disc, opt, x, x, x, x, epochs=1, measure=lambda d: 1.0)
+
+
+def test_reward_histograms_draw_in_both_languages(small_history):
+    history, _ = small_history
+    fig = dwidget.draw_reward_histograms(history, epoch=2)
+    assert isinstance(fig, Figure) and len(fig.axes) == 3
+    assert fig.axes[0].get_title().startswith("epoch 2: held-out accuracy")
+    assert fig.axes[0].get_xlabel().startswith("reward D(Y)")
+    assert [t.get_text() for t in fig.axes[2].get_legend().get_texts()] == ["D", "log D - b"]
+    fig = dwidget.draw_reward_histograms(history, epoch=4, scale="log D", lang="th", fig=fig)
+    assert fig.axes[0].get_xlabel() == "log D(Y)"
+    thai = [fig.axes[0].get_title(), fig.axes[0].get_ylabel(), fig.axes[1].get_title(), fig.axes[2].get_title()]
+    assert all(any("\u0e00" <= ch <= "\u0e7f" for ch in s) for s in thai)
+    no_measures = {**history, "measures": {}}
+    assert len(dwidget.draw_reward_histograms(no_measures, epoch=0).axes) == 2
+    with pytest.raises(ValueError, match="epoch"):
+        dwidget.draw_reward_histograms(history, epoch=5)
+    with pytest.raises(ValueError, match="scale"):
+        dwidget.draw_reward_histograms(history, scale="logit")
+    with pytest.raises(ValueError, match="history"):
+        dwidget.draw_reward_histograms({"epoch": [0]})
+    with pytest.raises(ValueError, match="lang"):
+        dwidget.draw_reward_histograms(history, lang="fr")
+
+
+def test_reward_explorer_builds_and_updates(small_history):
+    history, _ = small_history
+    explorer = dwidget.reward_explorer(history, epoch=3, lang="th")
+    assert set(explorer.controls) == {"epoch", "scale"}
+    assert explorer.controls["epoch"].max == 4 and explorer.controls["epoch"].value == 3
+    assert all(any("\u0e00" <= ch <= "\u0e7f" for ch in c.description) for c in explorer.controls.values())
+    fig = explorer.update(epoch=1, scale="log D")
+    assert isinstance(fig, Figure) and explorer.redraws == 1
+    assert render_png(fig)[:4] == b"\x89PNG"
+    labels = dwidget.control_labels(dwidget.draw_reward_histograms)
+    assert labels == {"epoch": "discriminator training epochs", "scale": "horizontal axis"}
+
+
+# ------------------------------------------------------------------------------------------------
+# The numbers the prose quotes, from the notebook's own cells
+
+def notebook_namespace(lang):
+    """Executes the imports, corpus, training, extremes and prefix cells of the committed notebook."""
+    cells = json.loads((ROOT / "notebooks" / lang / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    wanted = ["LANG = ", "grammar.corpus(", "record_training(", "ranked = final.argsort", "cut[:, k:] = 0"]
+    namespace = {}
+    for marker in wanted:
+        (src,) = [c for c in code if marker in c]
+        exec(compile(src, f"{lang}/{NOTEBOOK}", "exec"), namespace)
+    return namespace
+
+
+CLAIMS = {   # language: numbers quoted in that edition's prose
+    "en": dict(acc3=89, acc10=98, fake0=0.39, fake12=0.03, norm_ratio=(0.08, 0.17), log_growth=(3.5, 5.0),
+               grammatical_favourite=True, prefix2=0.01, prefix4=0.66, whole=0.95),
+    "th": dict(acc3=89, acc10=95, fake0=0.34, fake12=0.06, norm_ratio=(0.25, 0.4), log_growth=(8.0, 13.0),
+               grammatical_favourite=False, prefix2=0.22, prefix4=0.78, whole=0.94),
+}
+
+
+def near(value, claim, digits=2):
+    """`value` shown with `digits` decimals reads as `claim`."""
+    return abs(value - claim) <= 0.5 * 10 ** -digits + 1e-9
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_prose_numbers(lang, capsys):
+    ns = notebook_namespace(lang)
+    capsys.readouterr()
+    claims, history, grammar = CLAIMS[lang], ns["history"], ns["grammar"]
+    acc, fake = history["heldout_accuracy"], history["fake_rewards"]
+    assert round(100 * acc[0]) == 50 and round(100 * acc[3]) == claims["acc3"]
+    assert round(100 * acc[10]) == claims["acc10"]
+    assert history["train_accuracy"][12] > 0.99
+    assert near(fake[0].mean().item(), claims["fake0"]) and near(fake[12].mean().item(), claims["fake12"])
+    assert fake[12].median().item() < 0.001
+    assert grammar.grammaticality_rate(ns["vocab"].decode(ns["heldout_fake"]), ns["pcfg"]) < 0.01
+    norms = history["measures"]
+    peak = max(norms["D"])
+    assert norms["D"].index(peak) == 2                                      # "largest at epoch 2"
+    assert claims["norm_ratio"][0] < norms["D"][12] / peak < claims["norm_ratio"][1]
+    assert claims["log_growth"][0] < norms["log D - b"][12] / norms["log D - b"][1] < claims["log_growth"][1]
+    assert all(norms["log D - b"][e] > norms["log D - b"][1] for e in range(2, 13))
+    # the favourites and the <eos> cue
+    final, ranked = ns["final"], ns["ranked"]
+    favourites = [grammar.is_grammatical(ns["vocab"].decode(ns["heldout_fake"][i]), ns["pcfg"]) for i in ranked[:5]]
+    assert any(favourites) == claims["grammatical_favourite"]
+    assert final[ranked[0]].item() > 0.95 and final[ranked[-1]].item() < 1e-4
+    cue = ns["cue"]
+    assert final[cue].mean().item() < 0.01 < final[~cue].mean().item()
+    assert all(ns["after_eos"][i].any() for i in ranked[-4:])              # the bottom rows go on after <eos>
+    # prefixes of real sentences
+    disc, heldout = ns["disc"], ns["heldout_real"]
+    cut_means = {}
+    for k in (2, 4):
+        longer = heldout[:, k] != 0
+        cut = heldout[longer].clone()
+        cut[:, k:] = 0
+        cut_means[k] = disc.reward(cut).mean().item()
+    assert near(cut_means[2], claims["prefix2"]) and near(cut_means[4], claims["prefix4"])
+    assert near(disc.reward(heldout).mean().item(), claims["whole"])
