@@ -14,6 +14,7 @@ Modules, in the order the book uses them:
 - `grammar`     English and Thai grammars, grammaticality, Thai segmentation   (chapter 12)
 - `textgan`     SeqGAN / Gumbel-softmax GAN / MLE on the grammar corpora       (chapters 9, 11, 12)
 - `evaluation`  held-out NLL, entropy, BLEU / Self-BLEU, temperature sweeps    (chapter 11)
+- `arae`        the adversarially regularised autoencoder (continuous road)    (chapter 10)
 - `widgets`     the book's interactive widgets, one module per part            (chapters 4-13)
 - `viz`         plots with a Thai-capable font                                 (all chapters)
 - `exercises`   code-checked exercise answers                                  (all chapters)
