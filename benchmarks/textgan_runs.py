@@ -89,7 +89,7 @@ def main():
                 print(f"{lang} seed {seed} {method:6s} {seconds:6.1f} s  gram {f['grammaticality']:.3f}  "
                       f"nll_heldout {f['nll_heldout']:.3f}  entropy {f['entropy']:.3f}  "
                       f"bleu4 {f['bleu4']:.3f}  self_bleu4 {f['self_bleu4']:.3f}", flush=True)
-        out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+        out.write_text(json.dumps(result, ensure_ascii=False))   # compact: the files are read by code
         print(f"\n{lang}: {len(args.seeds)} seeds {args.seeds}, preset {args.preset} -> {out.relative_to(ROOT)}\n")
         print("| model | grammaticality | NLL held-out | entropy | BLEU-4 | Self-BLEU-4 |")
         print("|---|---|---|---|---|---|")

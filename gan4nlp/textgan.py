@@ -11,7 +11,9 @@ generator after maximum-likelihood pre-training, on the same data with the same 
 - ``method="mle"``: the baseline: one more epoch of maximum likelihood per iteration.
 
 Each adversarial iteration is ``g_steps`` generator steps, then ``d_steps`` discriminator
-rounds (fresh negatives, ``d_epochs`` epochs). Every ``eval_every`` iterations the history
+rounds: ``num_negatives`` fresh generated sentences against as many real ones drawn from the
+training set (balanced classes, so a discriminator that answers "real" to everything scores only
+50%), ``d_epochs`` epochs each. Every ``eval_every`` iterations the history
 records the exact grammaticality of fresh samples, the NLL of held-out grammar sentences
 (never trained on), the generator's entropy (NLL of its own samples), and the mean reward.
 
@@ -64,7 +66,7 @@ class TextGANConfig:
     pretrain_epochs: int = 15       # MLE pre-training epochs (shared by every method)
     d_pretrain_rounds: int = 3      # discriminator pre-training rounds (skipped for "mle")
     d_epochs: int = 1               # epochs per discriminator round
-    num_negatives: int = 2000       # generated sequences per discriminator round
+    num_negatives: int = 2000       # generated (and as many real) sequences per discriminator round
     adv_iterations: int = 60        # adversarial iterations (MLE epochs for "mle")
     g_steps: int = 1                # generator steps per iteration
     d_steps: int = 1                # discriminator rounds per iteration
@@ -73,6 +75,7 @@ class TextGANConfig:
     tau: float = 1.0                # Gumbel-softmax temperature ("gumbel")
     straight_through: bool = True   # "gumbel": one-hot forward, soft backward
     disc_embed_dim: int = 32        # discriminator embedding size
+    disc_lr: float = 0.001          # discriminator Adam learning rate (10x the paper's: it must learn in few rounds)
     filter_sizes: tuple = (2, 3, 4, 5)          # discriminator convolution widths
     num_filters: tuple = (32, 32, 32, 32)       # filters per width
     eval_every: int = 5             # iterations between evaluations
@@ -90,7 +93,7 @@ class TextGANConfig:
                     raise ValueError(f"{f.name} must be a non-negative integer, got {value!r}")
             elif f.type == "int":
                 _checks.positive_int(f.name, value)
-        for name in ("gen_lr", "adv_lr", "grad_clip", "tau"):
+        for name in ("gen_lr", "adv_lr", "grad_clip", "tau", "disc_lr"):
             _checks.positive_float(name, getattr(self, name))
         if self.rollout_update_rate is not None:
             _checks.unit_interval("rollout_update_rate", self.rollout_update_rate)
@@ -188,12 +191,17 @@ def train(config: TextGANConfig, out_dir: str | Path | None = None, *, progress:
     disc = None
     if config.method != "mle":
         disc = Discriminator(DiscriminatorConfig(vocab_size=len(vocab), seq_len=length, embed_dim=config.disc_embed_dim,
-                                                 filter_sizes=config.filter_sizes, num_filters=config.num_filters))
+                                                 filter_sizes=config.filter_sizes, num_filters=config.num_filters,
+                                                 lr=config.disc_lr))
         d_opt = disc.make_optimizer()
-        d_round = dict(num_negatives=config.num_negatives, d_epochs=config.d_epochs, batch_size=config.batch_size,
-                       rng=rng)
+
+        def d_round() -> dict:       # balanced: as many real sentences as fresh negatives
+            real = data[torch.randperm(data.shape[0], generator=rng)[: config.num_negatives]]
+            return train_discriminator(gen, disc, d_opt, real, num_negatives=config.num_negatives,
+                                       d_epochs=config.d_epochs, batch_size=config.batch_size, rng=rng)
+
         for r in tqdm(range(1, config.d_pretrain_rounds + 1), desc="d_pretrain", disable=not progress, leave=False):
-            history["d_pretrain"].append({"step": r, **train_discriminator(gen, disc, d_opt, data, **d_round)})
+            history["d_pretrain"].append({"step": r, **d_round()})
         g_opt = torch.optim.Adam(gen.parameters(), lr=config.adv_lr)
         rollout = RolloutPolicy(gen, config.rollout_update_rate)
 
@@ -212,7 +220,7 @@ def train(config: TextGANConfig, out_dir: str | Path | None = None, *, progress:
                                            tau=config.tau, straight_through=config.straight_through,
                                            grad_clip=config.grad_clip, rng=rng))
             for _ in range(config.d_steps):
-                row.update({f"d_{k}": v for k, v in train_discriminator(gen, disc, d_opt, data, **d_round).items()})
+                row.update({f"d_{k}": v for k, v in d_round().items()})
         record("adversarial", row, it, it == config.adv_iterations)
         if it % config.eval_every == 0 or it == config.adv_iterations:
             history["samples"].append({"step": it, "sentences": vocab.decode(gen.generate(
