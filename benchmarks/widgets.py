@@ -10,9 +10,7 @@ the compute and render parts. The last line is ``widget update: X s (slowest wid
 is under 0.3 s on a 2-core CPU.
 """
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import matplotlib
@@ -24,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import describe  # noqa: E402
+from _widget_timing import time_redraws  # noqa: E402
 from gan4nlp import widgets  # noqa: E402
 from gan4nlp.policy import Generator  # noqa: E402
 from gan4nlp.toy import TabularPolicy, all_sequences, exact_gradient, make_problem  # noqa: E402
@@ -68,19 +67,7 @@ def cases():
 
 
 def time_updates(draw, fixed, calls):
-    fig = draw(**fixed, seed=0)                                    # the initial figure (not timed)
-    widgets.render_png(fig)                                        # warm-up: fonts, caches
-    compute, render = [], []
-    for c in range(1, calls + 1):
-        start = time.perf_counter()
-        fig = draw(**fixed, seed=c, fig=fig)
-        middle = time.perf_counter()
-        widgets.render_png(fig)
-        end = time.perf_counter()
-        compute.append(middle - start)
-        render.append(end - middle)
-    total = [a + b for a, b in zip(compute, render)]
-    return statistics.median(total), statistics.median(compute), statistics.median(render)
+    return time_redraws(draw, fixed, [dict(seed=c) for c in range(1, calls + 1)], initial=dict(seed=0))
 
 
 def main():

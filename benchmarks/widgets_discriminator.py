@@ -16,7 +16,6 @@ import argparse
 import contextlib
 import io
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import describe  # noqa: E402
+from _widget_timing import time_redraws  # noqa: E402
 from gan4nlp import widgets  # noqa: E402
 from gan4nlp.widgets.discriminator import _log_range, draw_reward_histograms  # noqa: E402
 
@@ -53,19 +53,8 @@ def chapter7_history(lang: str) -> dict:
 def time_updates(history, lang, calls):
     fixed = dict(history=history, log_low=_log_range(history), lang=lang)
     last = len(history["epoch"]) - 1
-    fig = draw_reward_histograms(**fixed, epoch=3)                 # the initial figure (not timed)
-    widgets.render_png(fig)                                        # warm-up: fonts, caches
-    compute, render = [], []
-    for c in range(1, calls + 1):
-        start = time.perf_counter()
-        fig = draw_reward_histograms(**fixed, epoch=c % (last + 1), scale=("D", "log D")[c % 2], fig=fig)
-        middle = time.perf_counter()
-        widgets.render_png(fig)
-        end = time.perf_counter()
-        compute.append(middle - start)
-        render.append(end - middle)
-    total = [a + b for a, b in zip(compute, render)]
-    return statistics.median(total), statistics.median(compute), statistics.median(render)
+    settings = [dict(epoch=c % (last + 1), scale=("D", "log D")[c % 2]) for c in range(1, calls + 1)]
+    return time_redraws(draw_reward_histograms, fixed, settings, initial=dict(epoch=3))
 
 
 def main():

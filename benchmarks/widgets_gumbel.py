@@ -20,9 +20,7 @@ line is ``widget update: X s (slowest widget)`` (the slowest case); the goal is 
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import matplotlib
@@ -34,25 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import describe  # noqa: E402
+from _widget_timing import time_redraws  # noqa: E402
 from gan4nlp.toy import TabularPolicy, exact_gradient, make_problem  # noqa: E402
 from gan4nlp.widgets import gumbel, render_png  # noqa: E402
 
 
 def time_updates(fixed: dict, settings: list[dict]) -> tuple[float, float, float]:
     """Median (total, compute, render) seconds over the updates to each of `settings`."""
-    fig = gumbel.draw_gumbel_comparison(**fixed, tau=1.0, num_samples=16, seed=0)   # initial figure (not timed)
-    render_png(fig)                                                                   # warm-up: fonts, caches
-    compute, render = [], []
-    for params in settings:
-        start = time.perf_counter()
-        fig = gumbel.draw_gumbel_comparison(**fixed, **params, fig=fig)
-        middle = time.perf_counter()
-        render_png(fig)
-        end = time.perf_counter()
-        compute.append(middle - start)
-        render.append(end - middle)
-    total = [a + b for a, b in zip(compute, render)]
-    return statistics.median(total), statistics.median(compute), statistics.median(render)
+    return time_redraws(gumbel.draw_gumbel_comparison, fixed, settings, initial=dict(tau=1.0, num_samples=16, seed=0))
 
 
 def main():

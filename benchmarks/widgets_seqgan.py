@@ -12,9 +12,7 @@ reported, with the compute and render parts. The last line is
 """
 import argparse
 import itertools
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import matplotlib
@@ -26,26 +24,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import describe  # noqa: E402
+from _widget_timing import time_redraws  # noqa: E402
 from gan4nlp.widgets import render_png  # noqa: E402
 from gan4nlp.widgets.seqgan import draw_seqgan_grid, load_grid  # noqa: E402
 
 
 def time_updates(grid, calls, lang="th"):
     cells = itertools.cycle(itertools.product(grid["rollout_nums"], grid["d_steps"]))
-    fig = draw_seqgan_grid(grid, *next(cells), lang=lang)          # the initial figure (not timed)
-    render_png(fig)                                                 # warm-up: fonts, layout
-    compute, render = [], []
-    for _ in range(calls):
-        k, d = next(cells)
-        start = time.perf_counter()
-        fig = draw_seqgan_grid(grid, k, d, lang=lang, fig=fig)
-        middle = time.perf_counter()
-        render_png(fig)
-        end = time.perf_counter()
-        compute.append(middle - start)
-        render.append(end - middle)
-    total = [a + b for a, b in zip(compute, render)]
-    return statistics.median(total), statistics.median(compute), statistics.median(render)
+    initial = dict(zip(("rollout_num", "d_steps"), next(cells)))
+    settings = [dict(zip(("rollout_num", "d_steps"), next(cells))) for _ in range(calls)]
+    return time_redraws(draw_seqgan_grid, dict(grid=grid, lang=lang), settings, initial=initial)
 
 
 def main():

@@ -12,9 +12,7 @@ warm-up is reported, with the compute and render parts. The last line is
 ``widget update: X s (slowest widget)``; the goal is under 0.3 s on a 2-core CPU.
 """
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import matplotlib
@@ -26,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import describe  # noqa: E402
+from _widget_timing import time_redraws  # noqa: E402
 from gan4nlp import grammar, widgets  # noqa: E402
 from gan4nlp.widgets import thai  # noqa: E402
 
@@ -37,20 +36,9 @@ def chapter12_sentences():
 
 
 def time_updates(sentences, calls):
-    fig = thai.draw_segmentations(sentences, 0, "newmm", lang="th")    # the initial figure (not timed)
-    widgets.render_png(fig)                                            # warm-up: fonts, caches, layout
-    compute, render = [], []
-    for c in range(1, calls + 1):
-        start = time.perf_counter()
-        fig = thai.draw_segmentations(sentences, c % len(sentences), thai.ENGINES[c % len(thai.ENGINES)],
-                                      lang="th", fig=fig)
-        middle = time.perf_counter()
-        widgets.render_png(fig)
-        end = time.perf_counter()
-        compute.append(middle - start)
-        render.append(end - middle)
-    total = [a + b for a, b in zip(compute, render)]
-    return statistics.median(total), statistics.median(compute), statistics.median(render)
+    settings = [dict(index=c % len(sentences), engine=thai.ENGINES[c % len(thai.ENGINES)]) for c in range(1, calls + 1)]
+    return time_redraws(thai.draw_segmentations, dict(sentences=sentences, lang="th"), settings,
+                        initial=dict(index=0, engine="newmm"))
 
 
 def main():
