@@ -30,10 +30,10 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from .. import results
+from ..results import RESULTS_DIR, RESULTS_URL  # noqa: F401  (re-exported)
 from .core import Explorer, _check_lang, _panels, _slider, control_labels, one_thread
 
-RESULTS_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "results"   # in a clone of the repository
-RESULTS_URL = "https://raw.githubusercontent.com/gan4nlp/gan4nlp/main/benchmarks/results/"
 GRID_NAME = "seqgan-grid.json"
 
 TEXT = {
@@ -77,26 +77,8 @@ def texts(lang: str = "en", labels: dict | None = None) -> dict:
 
 
 def load_result(name: str, results_dir: str | Path | None = None) -> dict:
-    """A recorded JSON result of ``benchmarks/`` by file name, e.g.
-    ``load_result("seqgan-cpu-0.8-seed0-history.json")``.
-
-    Read from ``results_dir`` (default: the repository's ``benchmarks/results``). Outside a clone
-    of the repository (a pip install, Colab) that folder does not exist, and the file is fetched
-    from the repository on GitHub instead (`RESULTS_URL`)."""
-    folder = Path(results_dir) if results_dir is not None else RESULTS_DIR
-    path = folder / name
-    if path.exists():
-        return json.loads(path.read_text())
-    if results_dir is not None:
-        raise ValueError(f"{path} does not exist")
-    from urllib.request import urlopen
-
-    try:
-        with urlopen(RESULTS_URL + name, timeout=30) as response:
-            return json.loads(response.read().decode())
-    except OSError as e:
-        raise ValueError(f"{name} is neither in {folder} nor downloadable from {RESULTS_URL} ({e}); "
-                         f"clone the repository and run the notebook there") from None
+    """A recorded JSON result of ``benchmarks/`` by file name (`gan4nlp.results.load`)."""
+    return results.load(name, results_dir)
 
 
 def load_grid(path: str | Path | None = None) -> dict:
