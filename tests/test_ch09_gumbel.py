@@ -21,12 +21,7 @@ from gan4nlp.widgets import Explorer, gumbel, render_png  # noqa: E402
 THETA = torch.tensor([0.0, 0.5, 1.0, -1.0], dtype=torch.float64)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")     # fixture in conftest.py
 
 
 @pytest.fixture(scope="module")

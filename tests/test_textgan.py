@@ -9,12 +9,7 @@ from gan4nlp.policy import Generator
 from gan4nlp.textgan import TextGANConfig, gumbel_step, make_corpus, train
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")     # fixture in conftest.py
 
 
 @pytest.mark.parametrize("bad", [dict(language="fr"), dict(method="wgan"), dict(rollout_num=0), dict(tau=0.0),
