@@ -13,8 +13,11 @@ This extension registers ``SearchThai`` as ``sphinx.search.languages["th"]``:
   ``Intl.Segmenter("th", {granularity: "word"})`` (all current browsers), falling back to
   a whitespace split where it is unavailable.
 
-The two segmenters do not always agree (one may keep ให้รางวัล whole), so
-``tests/test_book_search.py`` checks the words that matter against the built index.
+The two segmenters do not always agree: newmm keeps compounds such as ให้รางวัล (to reward)
+whole, and a search for รางวัล would then miss that page. So every compound token is also
+indexed by the dictionary words inside it (cut at Thai character-cluster boundaries):
+ให้รางวัล adds ให้ and รางวัล. ``tests/test_book_search.py`` checks the words that matter
+against the built index.
 
 Use: ``language: th`` and ``html_search_language: th`` in the Thai edition's config.
 """
@@ -27,6 +30,7 @@ from sphinx.search import SearchLanguage, languages
 
 # A run of Thai characters (U+0E00-U+0E7F, marks included) or of word characters.
 _TOKEN_PIECE = re.compile(r"[\u0E00-\u0E7F\w]+")
+_THAI = re.compile(r"[\u0E00-\u0E7F]+$")
 
 JS_SPLITTER = r"""
 /**
@@ -55,16 +59,36 @@ class SearchThai(SearchLanguage):
     js_splitter_code = JS_SPLITTER
 
     def init(self, options: dict[str, str]) -> None:
+        from pythainlp.corpus import thai_words
         from pythainlp.tokenize import word_tokenize
+        from pythainlp.tokenize.tcc import tcc_pos
 
         self._word_tokenize = word_tokenize
+        self._dictionary = thai_words()
+        self._tcc_pos = tcc_pos
 
     def split(self, input: str) -> list[str]:
         words: list[str] = []
         for token in self._word_tokenize(input, engine="newmm", keep_whitespace=False):
             # newmm keeps punctuation stuck to Latin tokens, e.g. "(reward)".
-            words.extend(_TOKEN_PIECE.findall(token))
+            for piece in _TOKEN_PIECE.findall(token):
+                words.append(piece)
+                words.extend(self.subwords(piece))
         return words
+
+    def subwords(self, token: str) -> list[str]:
+        """Dictionary words of three or more characters inside a Thai compound token, each
+        starting and ending at a character-cluster boundary (never the token itself)."""
+        if len(token) < 4 or not _THAI.match(token):
+            return []
+        cuts = sorted({0, *self._tcc_pos(token)})
+        found = []
+        for a, i in enumerate(cuts):
+            for j in cuts[a + 1:]:
+                part = token[i:j]
+                if j - i >= 3 and part != token and part in self._dictionary:
+                    found.append(part)
+        return found
 
 
 def setup(app: Any) -> dict[str, Any]:
