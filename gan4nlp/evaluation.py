@@ -26,29 +26,17 @@ import torch
 from sacrebleu.metrics import BLEU
 
 from . import _checks
-from ._fast import denormals_flushed
 from .grammar import PCFG, Vocabulary, grammaticality_rate
+from .oracle import nll  # noqa: F401  (mean NLL per token; re-exported here for chapter 11)
 
 
 # ----- likelihood ------------------------------------------------------------------------------
-@torch.no_grad()
-def nll(model, tokens: torch.Tensor, temperature: float = 1.0, batch: int = 1000) -> float:
-    """Mean negative log-likelihood per token of `tokens` (N, T) under `model` sampled at `temperature`."""
-    temperature = _checks.positive_float("temperature", temperature)
-    tokens = _checks.token_batch(tokens, model.vocab_size)
-    total = 0.0
-    with denormals_flushed():
-        for i in range(0, tokens.shape[0], batch):
-            total += (-model.log_prob(tokens[i: i + batch], temperature).sum()).item()
-    return total / tokens.numel()
-
-
 @torch.no_grad()
 def entropy(model, num_samples: int, length: int, temperature: float = 1.0, *,
             generator: torch.Generator | None = None) -> float:
     """Monte Carlo estimate of the model's entropy per token: the NLL of its own samples."""
     samples = draw(model, num_samples, length, temperature, generator=generator)              # (N, T)
-    return nll(model, samples, temperature)
+    return nll(model, samples, temperature=temperature)
 
 
 @torch.no_grad()

@@ -56,13 +56,16 @@ def oracle_data(oracle: Generator, num_sequences: int, length: int, seed: int = 
 
 
 @torch.no_grad()
-def nll(model: Generator, tokens: torch.Tensor, batch: int = 1000) -> float:
-    """Mean negative log-likelihood per token of `tokens` under `model`.
+def nll(model, tokens: torch.Tensor, temperature: float = 1.0, batch: int = 1000) -> float:
+    """Mean negative log-likelihood per token of `tokens` (N, T) under `model` sampled at `temperature`.
 
     NLL-oracle is ``nll(oracle, generator samples)``; the NLL of held-out real data is
-    ``nll(generator, oracle samples)``; the generator's entropy estimate is ``nll(generator, its own samples)``."""
+    ``nll(generator, oracle samples)``; the generator's entropy estimate is ``nll(generator, its own samples)``
+    (chapters 8 and 11; `evaluation.nll` is this function)."""
+    temperature = _checks.positive_float("temperature", temperature)
+    tokens = _checks.token_batch(tokens, model.vocab_size)
     total = 0.0
     with denormals_flushed():
         for i in range(0, tokens.shape[0], batch):
-            total += float(-model.log_prob(tokens[i: i + batch]).sum())
+            total += (-model.log_prob(tokens[i: i + batch], temperature).sum()).item()
     return total / tokens.numel()

@@ -223,15 +223,9 @@ def evaluate(gen: Generator, oracle: Generator, n: int, length: int, rng: torch.
     samples = gen.generate(n, length, temperature, generator=rng)
     out = {"nll_oracle": nll(oracle, samples)}
     if heldout is not None:
-        with torch.no_grad():
-            out["entropy"] = float(-gen.log_prob(samples, temperature).mean())
-        out["nll_heldout"] = nll(gen, heldout) if temperature == 1.0 else _nll_t(gen, heldout, temperature)
+        out["entropy"] = nll(gen, samples, temperature=temperature)
+        out["nll_heldout"] = nll(gen, heldout, temperature=temperature)
     return out
-
-
-@torch.no_grad()
-def _nll_t(gen, tokens, temperature):
-    return float(-gen.log_prob(tokens, temperature).mean())
 
 
 # ----- checkpoints ------------------------------------------------------------------------------
