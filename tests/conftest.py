@@ -10,7 +10,7 @@ def _seed_and_threads():
 
 
 @pytest.fixture
-def one_thread():
+def one_thread(_seed_and_threads):
     """One torch thread for the test (tiny tensors; two threads only add contention)."""
     before = torch.get_num_threads()
     torch.set_num_threads(1)

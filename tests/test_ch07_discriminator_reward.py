@@ -28,13 +28,7 @@ NOTEBOOK = "07_discriminator_as_reward.ipynb"
 V, T = 3, 3
 
 
-@pytest.fixture(autouse=True)
-def _one_thread(_seed_and_threads):
-    """Tiny models: one thread, as in the notebook (and the same numbers)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")     # tiny models; fixture in conftest.py
 
 
 @pytest.fixture(scope="module")

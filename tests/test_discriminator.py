@@ -7,13 +7,7 @@ from gan4nlp.discriminator import (Discriminator, DiscriminatorConfig, RNNDiscri
                                    make_optimizer)
 
 
-@pytest.fixture(autouse=True)
-def _one_thread(_seed_and_threads):
-    """These models are tiny: one thread is as fast, and much faster when other jobs share the CPUs."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")     # tiny models; fixture in conftest.py
 
 
 def small_cnn(**kw):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-from . import as_number, check_number, localized, not_a_number, verdict
+from . import check_number
 from ..toy import all_sequences, prefix_index
 
 EXACT_IS = {"en": "the exact value is {exact:.6f}", "th": "ค่าที่แท้จริงคือ {exact:.6f}"}
@@ -96,13 +96,10 @@ def empirical_zeros(real: torch.Tensor, fake: torch.Tensor, vocab_size: int) -> 
 def check_empirical_zeros(answer, real: torch.Tensor, fake: torch.Tensor, vocab_size: int, lang: str = "en") -> bool:
     """Exercise 3: generated samples that the empirically optimal discriminator scores exactly 0."""
     exact = empirical_zeros(real, fake, vocab_size)
-    value = as_number(answer)
-    if value is None:
-        return not_a_number(lang)
-    if value == exact:
-        detail = {"en": f"{exact} of the {fake.shape[0]} generated samples get reward 0",
-                  "th": f"ประโยคที่สร้าง {exact} จาก {fake.shape[0]} ประโยคได้ reward เป็น 0"}
-        return verdict(True, localized(detail, lang), lang)
-    hint = {"en": "count the generated rows whose sequence never occurs among the real rows (repeats count).",
-            "th": "นับแถวของประโยคที่สร้างซึ่งไม่เคยปรากฏในประโยคจริงเลย (แถวซ้ำก็นับ)"}
-    return verdict(False, localized(hint, lang), lang)
+    n = fake.shape[0]
+    return check_number(answer, exact, 0, lang,
+                        ok={"en": f"{{exact}} of the {n} generated samples get reward 0",
+                            "th": f"ประโยคที่สร้าง {{exact}} จาก {n} ประโยคได้ reward เป็น 0"},
+                        hint={"en": "count the generated rows whose sequence never occurs among the real rows "
+                                    "(repeats count).",
+                              "th": "นับแถวของประโยคที่สร้างซึ่งไม่เคยปรากฏในประโยคจริงเลย (แถวซ้ำก็นับ)"})

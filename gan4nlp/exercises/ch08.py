@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from . import as_number, check_number, localized, not_a_number, verdict
+from . import check_number
 from ..seqgan import SeqGANConfig
 from ..toy import exact_objective
 
@@ -25,18 +25,13 @@ def discriminator_workload(config: SeqGANConfig) -> int:
 def check_discriminator_workload(answer, preset: str = "paper", lang: str = "en") -> bool:
     """Exercise 1: the discriminator's training sequences per adversarial iteration of a preset."""
     exact = discriminator_workload(SeqGANConfig.preset(preset))
-    value = as_number(answer)
-    if value is None:
-        return not_a_number(lang)
-    if value == exact:
-        detail = {"en": f"{exact:,} sequences, against 64 sentences for the generator's step",
-                  "th": f"{exact:,} sequence เทียบกับ 64 ประโยคในการปรับ generator หนึ่งครั้ง"}
-        return verdict(True, localized(detail, lang), lang)
-    hint = {"en": "count the rounds per iteration, the epochs per round, and the real plus generated "
-                  "sequences in one epoch.",
-            "th": "นับจำนวนรอบต่อหนึ่งรอบการฝึก จำนวน epoch ต่อรอบ "
-                  "และจำนวน sequence จริงรวมกับที่สร้างขึ้นในหนึ่ง epoch"}
-    return verdict(False, localized(hint, lang), lang)
+    return check_number(answer, exact, 0, lang,
+                        ok={"en": "{exact:,} sequences, against 64 sentences for the generator's step",
+                            "th": "{exact:,} sequence เทียบกับ 64 ประโยคในการปรับ generator หนึ่งครั้ง"},
+                        hint={"en": "count the rounds per iteration, the epochs per round, and the real plus "
+                                    "generated sequences in one epoch.",
+                              "th": "นับจำนวนรอบต่อหนึ่งรอบการฝึก จำนวน epoch ต่อรอบ "
+                                    "และจำนวน sequence จริงรวมกับที่สร้างขึ้นในหนึ่ง epoch"})
 
 
 def exact_bias_gradient(policy, problem, token: int) -> float:
