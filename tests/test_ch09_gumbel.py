@@ -138,12 +138,16 @@ def test_comparison_stats_caches_only_the_reinforce_rows(toy):
     assert first[2]["total_variance"] != second[2]["total_variance"]
 
 
-@pytest.mark.parametrize("bad", [dict(tau=0.0), dict(tau=-1.0), dict(num_samples=1), dict(num_samples=0),
-                                 dict(repeats=1), dict(num_samples=2.5)])
-def test_comparison_stats_bad_input_raises(toy, bad):
+@pytest.mark.parametrize("bad, message", [(dict(tau=0.0), "tau must be a positive"),
+                                          (dict(tau=-1.0), "tau must be a positive"),
+                                          (dict(num_samples=1), "leave-one-out needs two samples"),
+                                          (dict(num_samples=0), "num_samples must be a positive integer"),
+                                          (dict(repeats=1), "repeats must be at least 2"),
+                                          (dict(num_samples=2.5), "num_samples must be a positive integer")])
+def test_comparison_stats_bad_input_raises(toy, bad, message):
     policy, problem, exact = toy
     kwargs = {**dict(tau=0.5, num_samples=4, repeats=5), **bad}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=message):
         gumbel.comparison_stats(policy, problem, exact=exact, **kwargs)
 
 
@@ -190,7 +194,7 @@ def test_exercise_max_probability(capsys):
     out = capsys.readouterr().out
     assert "Correct" in out and "ยังไม่ถูก" in out
     assert ch09.check_max_probability("a lot") is False
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="x must be a finite number"):
         ch09.max_probability(float("inf"))
     with pytest.raises(ValueError, match="lang"):
         ch09.check_max_probability(exact, lang="fr")
@@ -203,7 +207,7 @@ def test_exercise_relaxed_objective(capsys):
     j = (torch.softmax(torch.tensor([0.0, 0.5, 1.0]), 0) @ torch.tensor([1.0, 0.0, 2.0])).item()
     assert ch09.check_relaxed_objective(j, tau=0.7, lang="th") is False
     assert "ยังไม่ถูก" in capsys.readouterr().out
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="tau must be a positive"):
         ch09.relaxed_objective(0.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="num_samples must be a positive integer"):
         ch09.relaxed_objective(0.7, num_samples=0)

@@ -63,9 +63,9 @@ def test_sweep_rows_hold_the_evaluation_functions_values(setup):
 
 def test_sweep_bad_input(setup):
     gen, vocab, grammar, heldout, _ = setup
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bleu_samples=20 exceeds num_samples"):
         quality.quality_sweep(gen, vocab, grammar, heldout, TEMPS, num_samples=10, bleu_samples=20)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="temperatures is empty"):
         quality.quality_sweep(gen, vocab, grammar, heldout, [], num_samples=10, bleu_samples=5, examples=2)
 
 
@@ -95,7 +95,7 @@ def test_the_slider_redraws_in_place(setup):
     slider.value = 2.0
     assert explorer.redraws == 1 and explorer.figure is first
     assert "τ = 2" in explorer.figure.axes[2].texts[0].get_text()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sweep is empty"):
         quality.quality_explorer([])
 
 
@@ -126,8 +126,10 @@ def test_recorded_curves_average_over_seeds():
     assert curves["mle"][0]["grammaticality_sd"] == pytest.approx(torch.tensor([0.8, 0.6]).std().item())
     assert points["SeqGAN"]["bleu4"] == pytest.approx(0.2)
     assert quality.metric(points["SeqGAN"], quality.DIVERSITY) == pytest.approx(0.5)
-    for bad in ({}, {"runs": {}}, {"runs": {"mle": {"final": {}}}}, {"runs": {"mle-seed0": {"history": {}}}}):
-        with pytest.raises(ValueError):
+    for bad, message in (({}, "with a non-empty 'runs'"), ({"runs": {}}, "with a non-empty 'runs'"),
+                         ({"runs": {"mle": {"final": {}}}}, "run names look like"),
+                         ({"runs": {"mle-seed0": {"history": {}}}}, "neither 'by_temperature' sweeps nor 'final'")):
+        with pytest.raises(ValueError, match=message):
             quality.recorded_curves(bad)
 
 
@@ -138,7 +140,7 @@ def test_exact_nll_oracle_of_the_oracle_itself_is_its_entropy():
         log_p = oracle.log_prob(all_sequences(3, 3)).sum(1)
     entropy = -(log_p.exp() * log_p).sum().item() / 3
     assert ch11.exact_nll_oracle(oracle, oracle, 1.0) == pytest.approx(entropy)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="same vocabulary size and length"):
         ch11.exact_nll_oracle(oracle, TabularPolicy(4, 3), 1.0)
 
 
@@ -163,9 +165,9 @@ def test_check_matched_quality(capsys):
     assert ch11.check_matched_quality(exact, diversity, quality_values, 5.033)
     assert not ch11.check_matched_quality(8.35, diversity, quality_values, 5.033, lang="th")
     assert not ch11.check_matched_quality(None, diversity, quality_values, 5.033)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="outside the curve's range"):
         ch11.interpolate(6.0, diversity, quality_values)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least two points"):
         ch11.interpolate(5.0, [5.0], [1.0])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lang must be one of"):
         ch11.check_matched_quality(exact, diversity, quality_values, 5.033, lang="fr")

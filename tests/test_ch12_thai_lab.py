@@ -85,15 +85,15 @@ def test_grammar_words_spell_each_sentence_once(corpus):
 
 @pytest.mark.parametrize("bad", ["", None, ["แมว"], 3])
 def test_bad_text_raises(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="text must be a non-empty string of Thai"):
         thai.segmentations(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="text must be a non-empty string of Thai"):
         thai.count_segmentations(bad)
 
 
 @pytest.mark.parametrize("words", ["แมว", [], ["แมว", ""]])
 def test_bad_words_raise(words):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="words must be"):
         thai.count_segmentations("แมว", words)
 
 
@@ -123,11 +123,11 @@ def test_draw_segmentations_returns_a_labelled_figure(corpus, lang):
 
 def test_draw_segmentations_bad_input(corpus):
     sentences, _, _ = corpus
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="engine must be one of"):
         thai.draw_segmentations(sentences, 0, "deepcut")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"index must lie in \[0, 200\)"):
         thai.draw_segmentations(sentences, len(sentences))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lang must be one of"):
         thai.draw_segmentations(sentences, 0, lang="fr")
 
 
@@ -137,9 +137,9 @@ def test_explorer_builds_and_updates(corpus):
     assert isinstance(explorer, Explorer)
     assert explorer.controls["index"].description == thai.CONTROL_LABELS["th"]["index"]
     assert isinstance(explorer.update(index=2, engine="mm"), Figure)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sentences is empty"):
         thai.segmentation_explorer([], lang="en")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="in the explorer"):
         thai.segmentation_explorer(sentences[:5], engine="newmm-safe")
 
 
@@ -153,9 +153,9 @@ def test_check_agreement(capsys):
     assert "ถูกต้อง" in capsys.readouterr().out
     assert not ch12.check_agreement(exact + 0.01, n=100, seed=3, engine="mm")
     assert not ch12.check_agreement("a lot", n=100, seed=3, engine="mm")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lang must be one of"):
         ch12.check_agreement(exact, n=100, seed=3, engine="mm", lang="fr")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="engine must be one of"):
         ch12.check_agreement(exact, n=100, seed=3, engine="attacut")
 
 

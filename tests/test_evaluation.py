@@ -76,25 +76,25 @@ def test_token_id_tensors_are_read_as_sentences():
 
 
 def test_bad_input_raises_value_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no sentences"):
         evaluation.bleu([], ["a b"])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no sentences"):
         evaluation.bleu(["a b"], [])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="got one string"):
         evaluation.self_bleu("one string, not a list of sentences")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="got one string"):
         evaluation.bleu("a b c", ["a b c"])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Self-BLEU needs at least two samples"):
         evaluation.self_bleu(["only one sample"])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no sentences"):
         evaluation.self_bleu([])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_n must be a positive integer"):
         evaluation.self_bleu(["a b", "c d"], max_n=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"token ids must have shape \(N, T\)"):
         evaluation.as_text(torch.zeros(3, dtype=torch.long))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one reference"):
         evaluation.sentence_bleu("a b", [])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sentence 1 is neither a string nor a list of words"):
         evaluation.as_text([["a", "b"], 3])
 
 
@@ -112,11 +112,11 @@ def test_grammar_samples_pass_and_shuffled_ones_mostly_fail(language):
 
 def test_grammaticality_bad_input():
     _, vocab, grammar = corpus("en", 1, seed=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sentences is empty"):
         evaluation.grammaticality([], grammar)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="got a string"):
         evaluation.grammaticality("the cat sleeps", grammar)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="pass vocab= to decode it"):
         evaluation.grammaticality(torch.zeros(2, 16, dtype=torch.long), grammar)       # ids without vocab
 
 
@@ -134,11 +134,11 @@ def test_nll_matches_a_direct_sum_of_log_probabilities():
 def test_nll_bad_input():
     gen = Generator(5, embed_dim=4, hidden_dim=4)
     tokens = torch.zeros(3, 4, dtype=torch.long)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="temperature must be a positive"):
         evaluation.nll(gen, tokens, temperature=0.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="outside the vocabulary"):
         evaluation.nll(gen, torch.full((3, 4), 9), 1.0)            # ids outside the vocabulary
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="integer token ids"):
         evaluation.nll(gen, tokens.float(), 1.0)
 
 
@@ -198,9 +198,9 @@ def test_temperature_sweep_rows():
 def test_temperature_sweep_bad_input():
     gen = Generator(4, embed_dim=4, hidden_dim=4)
     metrics = lambda s, t: {}  # noqa: E731
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="temperatures is empty"):
         evaluation.temperature_sweep(gen, [], 10, 4, metrics)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="temperature must be a positive"):
         evaluation.temperature_sweep(gen, [1.0, -0.5], 10, 4, metrics)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="batch must be a positive integer"):
         evaluation.temperature_sweep(gen, [1.0], 0, 4, metrics)
