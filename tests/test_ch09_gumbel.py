@@ -17,6 +17,7 @@ from gan4nlp.policy import relax  # noqa: E402
 from gan4nlp.sampling import gumbel_noise  # noqa: E402
 from gan4nlp.toy import all_sequences  # noqa: E402
 from gan4nlp.widgets import Explorer, gumbel, render_png  # noqa: E402
+from _text import has_thai  # noqa: E402
 
 THETA = torch.tensor([0.0, 0.5, 1.0, -1.0], dtype=torch.float64)
 
@@ -31,15 +32,18 @@ def toy():
     return policy, problem, exact_gradient(policy, problem).detach()
 
 
-def has_thai(s):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in s)
-
-
 # ----- the Gumbel-max trick and the relaxation ------------------------------------------------
 def test_gumbel_max_integral_is_the_softmax():
-    """Line 2 of the chapter's derivation, integrated numerically, equals softmax(theta)."""
-    g = torch.linspace(-10.0, 40.0, 200_001, dtype=torch.float64)
+    """Line 2 of the chapter's derivation, integrated numerically with the library's noise: the
+    empirical CDF of `sampling.gumbel_noise` is exp(-exp(-x)) (Kolmogorov-Smirnov, below the 0.1%
+    critical value 1.95 / sqrt(n)), and the integral over that density equals softmax(theta)."""
+    n = 200_000
+    noise = gumbel_noise((n,), generator=torch.Generator().manual_seed(3), dtype=torch.float64).sort().values
     cdf = lambda x: torch.exp(-torch.exp(-x))  # noqa: E731
+    steps = torch.arange(1, n + 1, dtype=torch.float64) / n
+    ks = torch.maximum((steps - cdf(noise)).abs(), (steps - 1 / n - cdf(noise)).abs()).max().item()
+    assert ks < 1.95 / math.sqrt(n)
+    g = torch.linspace(-10.0, 40.0, 200_001, dtype=torch.float64)
     pdf = torch.exp(-g - torch.exp(-g))
     p = torch.softmax(THETA, 0)
     for k in range(len(THETA)):
@@ -66,11 +70,15 @@ def test_max_of_gumbel_perturbed_logits_is_gumbel():
 
 
 def test_relaxed_sample_limits():
+    """The library's `relax`: as tau -> 0 the one-hot of argmax(theta + g), as tau -> inf uniform,
+    and at tau = 1 exactly exp(theta + g) normalised (written out here)."""
     g = gumbel_noise((50, 4), generator=torch.Generator().manual_seed(2), dtype=torch.float64)
-    cold = torch.softmax((THETA + g) / 1e-3, -1)
-    hot = torch.softmax((THETA + g) / 1e4, -1)
+    logits = THETA.expand(50, 4)
+    cold, hot, one = relax(logits, 1e-3, noise=g), relax(logits, 1e4, noise=g), relax(logits, 1.0, noise=g)
     torch.testing.assert_close(cold, F.one_hot((THETA + g).argmax(-1), 4).double(), atol=1e-6, rtol=0)
     torch.testing.assert_close(hot, torch.full_like(hot, 0.25), atol=1e-3, rtol=0)
+    e = (THETA + g).exp()
+    torch.testing.assert_close(one, e / e.sum(-1, keepdim=True))
 
 
 def test_straight_through_value_is_the_gumbel_max_sample_and_gradient_is_soft():

@@ -19,12 +19,9 @@ from gan4nlp.grammar import corpus  # noqa: E402
 from gan4nlp.policy import Generator  # noqa: E402
 from gan4nlp.toy import TabularPolicy, all_sequences  # noqa: E402
 from gan4nlp.widgets import quality, render_png  # noqa: E402
+from _text import has_thai  # noqa: E402
 
 TEMPS = (0.5, 1.0, 2.0)
-
-
-def has_thai(s):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in s)
 
 
 @pytest.fixture(scope="module")

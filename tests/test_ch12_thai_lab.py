@@ -11,6 +11,7 @@ from gan4nlp import grammar  # noqa: E402
 from gan4nlp.exercises import ch12  # noqa: E402
 from gan4nlp.widgets import Explorer, render_png  # noqa: E402
 from gan4nlp.widgets import thai  # noqa: E402
+from _text import has_thai  # noqa: E402
 
 TINY = ["ก", "กา", "า", "ขา", "ข"]          # a made-up dictionary: "กาขา" has exactly 4 spellings
 
@@ -18,10 +19,6 @@ TINY = ["ก", "กา", "า", "ขา", "ข"]          # a made-up dictionary
 @pytest.fixture(scope="module")
 def corpus():
     return grammar.corpus("th", 200, seed=0)
-
-
-def has_thai(s):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in s)
 
 
 def texts_of(fig):
