@@ -49,8 +49,11 @@ def test_sweep_rows_hold_the_evaluation_functions_values(setup):
         samples = gen.generate(40, heldout.shape[1], r["temperature"], generator=torch.Generator().manual_seed(7))
         words = vocab.decode(samples)
         assert r["grammaticality"] == evaluation.grammaticality(words, grammar)
-        assert r["entropy"] == pytest.approx(evaluation.nll(gen, samples, r["temperature"]))
-        assert r["nll_heldout"] == pytest.approx(evaluation.nll(gen, heldout, r["temperature"]))
+        with torch.no_grad():     # NLL per token written out: -(1/NT) sum log G_tau(y_t | Y_{1:t-1})
+            entropy = -gen.log_prob(samples, r["temperature"]).double().mean().item()
+            nll_heldout = -gen.log_prob(heldout, r["temperature"]).double().mean().item()
+        assert r["entropy"] == pytest.approx(entropy, rel=1e-5)
+        assert r["nll_heldout"] == pytest.approx(nll_heldout, rel=1e-5)
         assert r["bleu4"] == pytest.approx(evaluation.bleu(words[:12], refs))
         assert r["self_bleu4"] == pytest.approx(evaluation.self_bleu(words[:12]))
         assert [w for w, _ in r["examples"]] == words[:3]
@@ -141,10 +144,28 @@ def test_exact_nll_oracle_of_the_oracle_itself_is_its_entropy():
         ch11.exact_nll_oracle(oracle, TabularPolicy(4, 3), 1.0)
 
 
+def nll_oracle_by_hand(gen, oracle, tau):
+    """sum over all 27 sequences of G_tau(Y) (-log O(Y)) / T, with G_tau's steps softmax(log pi / tau)
+    taken here from the temperature-1 conditionals pi(. | prefix)."""
+    v, t_len = 3, 3
+    total = 0.0
+    with torch.no_grad():
+        for seq in all_sequences(v, t_len):
+            p = 1.0
+            for t in range(t_len):
+                options = seq.repeat(v, 1)
+                options[:, t] = torch.arange(v)                            # every next token after the prefix
+                log_pi = gen.log_prob(options)[:, t]                        # (V,) log pi(a | Y_{1:t-1}) at tau = 1
+                p *= torch.softmax(log_pi / tau, 0)[seq[t]].item()
+            total += p * -oracle.log_prob(seq.unsqueeze(0)).sum().item()
+    return total / t_len
+
+
 def test_check_nll_oracle(capsys):
     oracle = TabularPolicy(3, 3, init_std=1.0, seed=0, dtype=torch.float64)
     gen = TabularPolicy(3, 3, init_std=1.0, seed=1, dtype=torch.float64)
-    exact = ch11.exact_nll_oracle(gen, oracle, 0.5)
+    exact = nll_oracle_by_hand(gen, oracle, 0.5)
+    assert ch11.exact_nll_oracle(gen, oracle, 0.5) == pytest.approx(exact, rel=1e-12)
     samples = gen.sample(20_000, temperature=0.5, generator=torch.Generator().manual_seed(0)).tokens
     assert ch11.check_nll_oracle(evaluation.nll(oracle, samples), gen, oracle, 0.5)      # Monte Carlo passes
     assert ch11.check_nll_oracle(torch.tensor(exact), gen, oracle, 0.5, lang="th")
