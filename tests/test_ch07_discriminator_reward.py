@@ -114,7 +114,7 @@ def test_reinforce_is_unbiased_for_the_fixed_discriminator_reward(tiny):
     d = p_data / (p_data + p_gen)
     by_hand = torch.autograd.grad((log_g.exp().detach() * d * log_g).sum(), [gen_policy.logits])[0].reshape(-1)
     torch.testing.assert_close(by_hand, exact, atol=1e-12, rtol=0)
-    assert f"{exact.norm().item():.4f}" == "0.0770"
+    assert abs(exact.norm().item() - 0.0770) <= 0.00005 + 1e-9      # the chapter's 0.0770 (float64, exact)
     mean_square = []
     for seed in range(6):
         stats = gradient_stats(Reinforce(), gen_policy, judge, num_samples=1000, repeats=100, seed=seed, exact=exact)
@@ -122,7 +122,9 @@ def test_reinforce_is_unbiased_for_the_fixed_discriminator_reward(tiny):
         mean_square.append((z ** 2).mean().item())
         if seed == 0:   # the notebook's run: max |z| 2.87 < 3, mean z^2 1.48, relative bias 0.029
             assert z.abs().max().item() < 3
-            assert f"{mean_square[0]:.2f}" == "1.48" and f"{stats.relative_bias:.3f}" == "0.029"
+            # Monte Carlo figures: a token drawn differently on another CPU's kernels moves them
+            # slightly, so a tolerance of a few last digits, not a rounded string
+            assert abs(mean_square[0] - 1.48) < 0.03 and abs(stats.relative_bias - 0.029) < 0.002
     assert all(0.75 <= m <= 1.25 for m in mean_square[1:])     # "other seeds give 0.8 to 1.2"
 
 
@@ -183,7 +185,7 @@ def test_exercise_checks_accept_the_right_answers(tiny, capsys):
     k = toy.prefix_index(torch.tensor([(0, 1, 2)]), V).item()
     assert k == 5
     d_star = (p_data[k] / (p_data[k] + p_gen[k])).item()
-    assert f"{d_star:.6f}" == "0.750457"
+    assert abs(d_star - 0.750457) <= 0.0000005 + 1e-12             # the chapter's 0.750457 (exact)
     assert ch07.check_optimal_discriminator(d_star, data_policy, gen_policy, (0, 1, 2))
     assert ch07.check_optimal_discriminator(torch.tensor([d_star]), data_policy, gen_policy, (0, 1, 2), lang="th")
     assert not ch07.check_optimal_discriminator(0.5, data_policy, gen_policy, (0, 1, 2))
@@ -192,7 +194,7 @@ def test_exercise_checks_accept_the_right_answers(tiny, capsys):
     assert "Correct" in out and "ถูกต้อง" in out and "Not yet" in out and "expected one number" in out
 
     accuracy = (torch.maximum(p_data, p_gen).sum() / 2).item()
-    assert f"{accuracy:.2f}" == "0.70"
+    assert abs(accuracy - 0.70) <= 0.005 + 1e-12                   # the chapter's 0.70 (exact)
     d_star_all = ch07.optimal_discriminator(data_policy, gen_policy)
     by_threshold = 0.5 * (p_data * (d_star_all > 0.5)).sum() + 0.5 * (p_gen * (d_star_all <= 0.5)).sum()
     assert abs(by_threshold.item() - accuracy) < 1e-12
