@@ -341,7 +341,8 @@ def step_scores(policy, problem: ToyProblem) -> torch.Tensor:
     return torch.stack(rows).detach()
 
 
-def rollout_gradient_variance(policy, problem: ToyProblem, rollout_nums, *, baseline: bool = False) -> dict:
+def rollout_gradient_variance(policy, problem: ToyProblem, rollout_nums, *, baseline: bool = False,
+                              scores: torch.Tensor | None = None) -> dict:
     """Exact total variance (trace of the covariance) of one-sentence policy-gradient estimates
     (chapter 6), by enumeration:
 
@@ -354,7 +355,8 @@ def rollout_gradient_variance(policy, problem: ToyProblem, rollout_nums, *, base
     - ``"exact_q"``: the limit K -> infinity, g = sum_t q_pi(Y_{1:t-1}, y_t) s_t.
 
     With ``baseline=True`` every weight has the exact state value v_pi(Y_{1:t-1}) subtracted (the
-    best state baseline of chapter 5, still unbiased): G_t - v, Q_K(t) - v, q_pi - v.
+    best state baseline of chapter 5, still unbiased): G_t - v, Q_K(t) - v, q_pi - v. ``scores``:
+    `step_scores(policy, problem)`, when already computed (the slow part).
 
     Law of total variance, over the sentence Y and then the rollouts given Y: rollouts from
     different prefixes are independent and each Q_K(t) has mean q_pi(Y_{1:t-1}, y_t) and variance
@@ -390,7 +392,12 @@ def rollout_gradient_variance(policy, problem: ToyProblem, rollout_nums, *, base
                                  .div(p.reshape(v ** t, -1).sum(-1, keepdim=True))
                                  .expand(v ** t, v ** (t_len - t)).reshape(-1) for t in range(t_len)], 1)
             to_go, q = to_go - value, q - value
-    scores = step_scores(policy, problem).double()                                # (N, T, P)
+    if scores is None:
+        scores = step_scores(policy, problem)
+    if tuple(scores.shape[:2]) != (v ** t_len, t_len):
+        raise ValueError(f"scores must be step_scores(policy, problem), shape ({v ** t_len}, {t_len}, P); "
+                         f"got {tuple(scores.shape)}")
+    scores = scores.double()                                                      # (N, T, P)
     grad = (p[:, None] * (q[:, :, None] * scores).sum(1)).sum(0)                  # grad J = E[sum_t q_t s_t]
     norm_sq = float(grad @ grad)
 

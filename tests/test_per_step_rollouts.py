@@ -158,3 +158,14 @@ def test_exercise_variance_limit_check(capsys):
     assert not ch06.check_variance_limit(v2 / 2, policy, problem, lang="th")
     out = capsys.readouterr().out
     assert "Correct" in out and "ยังไม่ถูก" in out
+
+
+def test_precomputed_scores_give_the_same_answer_and_wrong_ones_are_refused():
+    policy, problem = policies()["tabular"], random_problem()
+    scores = toy.step_scores(policy, problem)
+    assert scores.shape == (V ** T, T, sum(p.numel() for p in policy.parameters()))
+    a = toy.rollout_gradient_variance(policy, problem, [3], baseline=True)
+    b = toy.rollout_gradient_variance(policy, problem, [3], baseline=True, scores=scores)
+    assert a == b
+    with pytest.raises(ValueError, match="scores must be"):
+        toy.rollout_gradient_variance(policy, problem, [3], scores=scores[:, :2])

@@ -56,12 +56,14 @@ def check_q_value(answer, policy, tokens: torch.Tensor, reward_fn, row: int, col
                               "th": "ลองเฉลี่ย D จาก rollout จำนวนมากที่เริ่มจาก prefix นั้น"})
 
 
-def check_variance_limit(answer, policy, problem, lang: str = "en", rel_tol: float = 1e-6) -> bool:
+def check_variance_limit(answer, policy, problem, baseline: bool = False, lang: str = "en",
+                         rel_tol: float = 1e-6) -> bool:
     """Exercise 3: the total variance of the rollout estimator as K -> infinity (the exact-Q floor,
-    `toy.rollout_gradient_variance`), predicted from its values at K = 1 and K = 2."""
+    `toy.rollout_gradient_variance`, with or without the state-value baseline), predicted from its
+    values at K = 1 and K = 2."""
     from ..toy import rollout_gradient_variance
 
-    exact = rollout_gradient_variance(policy, problem, [1])["floor"]
+    exact = rollout_gradient_variance(policy, problem, [1], baseline=baseline)["floor"]
     return check_number(answer, exact, rel_tol * abs(exact), lang,
                         ok={"en": "the floor is {exact:.5f}", "th": "ค่าต่ำสุดที่เข้าใกล้คือ {exact:.5f}"},
                         hint={"en": "write Var_K = floor + part / K for K = 1 and K = 2 and solve for the floor.",
