@@ -39,8 +39,9 @@ NOT_PROSE = [
     r"(?<!\*)\*[^*\u0e00-\u0e7f\n]+\*(?!\*)",          # titles of English works, in italics
 ]
 # Thai has no spaces between words: a gloss word can appear across a word boundary
-# ("แต่ละตัว|สร้าง" is not "ตัวสร้าง"). These phrases are masked before the search.
-NOT_TERMS = ["แต่ละตัว"]
+# ("แต่ละตัว|สร้าง" is not "ตัวสร้าง"), and a longer name can contain a term's gloss (RLHF's
+# expansion contains reinforcement learning's). These phrases are masked before the search.
+NOT_TERMS = ["แต่ละตัว", "การเรียนรู้แบบเสริมกำลังจากผลตอบรับของมนุษย์"]
 # An English word in parentheses that hold no Thai is a gloss (e.g. "เอนโทรปี (entropy)").
 LATIN_GLOSS = re.compile(r"\([^()\u0e00-\u0e7f]*\)")
 
