@@ -39,8 +39,9 @@ NOT_PROSE = [
     r"(?<!\*)\*[^*\u0e00-\u0e7f\n]+\*(?!\*)",          # titles of English works, in italics
 ]
 # Thai has no spaces between words: a gloss word can appear across a word boundary
-# ("แต่ละตัว|สร้าง" is not "ตัวสร้าง"). These phrases are masked before the search.
-NOT_TERMS = ["แต่ละตัว"]
+# ("แต่ละตัว|สร้าง" is not "ตัวสร้าง"), and a longer name can contain a term's gloss (RLHF's
+# expansion contains reinforcement learning's). These phrases are masked before the search.
+NOT_TERMS = ["แต่ละตัว", "การเรียนรู้แบบเสริมกำลังจากผลตอบรับของมนุษย์"]
 # An English word in parentheses that hold no Thai is a gloss (e.g. "เอนโทรปี (entropy)").
 LATIN_GLOSS = re.compile(r"\([^()\u0e00-\u0e7f]*\)")
 
@@ -202,3 +203,45 @@ def test_one_rendering_per_term(path):
     found = findings(chapter_prose(path), load_terms())
     assert not found, f"{path.relative_to(ROOT)} uses forms the glossary does not list:\n" + "\n".join(
         f"  {term}: «{form}» x{count}  …{context}…" for term, form, count, context in found)
+
+
+# Terms every reader knows after chapters 1-3: glossed where they first appear, never again.
+BASIC = ["generator", "discriminator", "reward", "policy", "policy gradient", "gradient", "state", "action",
+         "token", "sampling", "expectation", "episode, trajectory"]
+# Parentheses that are not glosses: a pointer to a chapter or section, an example, "exact".
+NOT_A_GLOSS = r"(?!\s*(?:บทที่|หัวข้อ|ดู|เช่น|แม่นตรง))"
+FIRST_WITHOUT_GLOSSES = 4
+
+
+def glosses_of_basic_terms(text: str, terms: list[dict]) -> list[tuple[str, int, str]]:
+    """(term, count, first context) for each basic term glossed in parentheses."""
+    by_name = {t["english"]: t for t in terms}
+    found = []
+    for name in BASIC:
+        form = by_name[name]["form"]
+        latin = not THAI.search(form)
+        for one in form.split(", "):
+            if latin:   # "reward (รางวัล...)", "**state** (สถานะ)": Thai in the parentheses right after it
+                pattern = (rf"(?<![A-Za-z-])(?<!policy ){re.escape(one)}(?![A-Za-z-])\**\s*\("
+                           rf"{NOT_A_GLOSS}(?=\s*[\u0e00-\u0e7f])")
+            else:       # "ค่าคาดหมาย (expectation": its English in the parentheses right after it
+                pattern = rf"{re.escape(one)}\**\s*\(\s*{re.escape(by_name[name]['gloss'] or '')}"
+            hits = list(re.finditer(pattern, text, flags=re.I))
+            if hits:
+                start = hits[0].start()
+                found.append((one, len(hits), text[start: start + 60].replace("\n", " ")))
+    return found
+
+
+def test_gloss_check_finds_a_gloss():
+    terms = load_terms()
+    assert glosses_of_basic_terms("reward (รางวัล) ของ state แต่ละตัว", terms) == [("reward", 1, "reward (รางวัล) ของ state แต่ละตัว")]
+    assert glosses_of_basic_terms("reward ของ state (ดูบทที่ 2) และ token (แม่นตรง) ของค่าคาดหมาย", terms) == []
+
+
+@pytest.mark.parametrize("path", [p for p in CHAPTERS if p.suffix == ".ipynb" and int(p.stem[:2]) >= FIRST_WITHOUT_GLOSSES],
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_basic_terms_not_glossed_after_chapter_3(path):
+    found = glosses_of_basic_terms(chapter_prose(path), load_terms())
+    assert not found, f"{path.relative_to(ROOT)} glosses terms explained in chapters 1-3 (issue 12):\n" + "\n".join(
+        f"  {term} x{count}  …{context}…" for term, count, context in found)
