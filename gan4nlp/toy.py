@@ -417,7 +417,7 @@ def hotelling_p_value(d2: float, dims: int, repeats: int) -> float:
 
     With the covariance estimated from the same R estimates, d^2 is Hotelling's T^2:
     (R - k) / (k (R - 1)) d^2 has the F(k, R - k) distribution for normal estimates, and
-    E[d^2 / k] = (R - 1) / (R - k - 2), about R / (R - k), not 1 (1.68 for k = 39, R = 100). For R
+    E[d^2 / k] = (R - 1) / (R - k - 2), about R / (R - k), not 1 (1.38 for k = 26, R = 100). For R
     much larger than k this tends to the chi-square test with k degrees of freedom. Computed with
     the regularised incomplete beta function (a continued fraction), no SciPy needed."""
     k = _checks.positive_int("dims", dims)

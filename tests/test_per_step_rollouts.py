@@ -169,3 +169,12 @@ def test_precomputed_scores_give_the_same_answer_and_wrong_ones_are_refused():
     assert a == b
     with pytest.raises(ValueError, match="scores must be"):
         toy.rollout_gradient_variance(policy, problem, [3], scores=scores[:, :2])
+
+
+def test_exercise_variance_limit_check_with_a_baseline():
+    policy = toy.TabularPolicy(4, 4, init_std=0.5, seed=0, dtype=torch.float64)
+    problem = toy.make_problem("count", 4, 4, offset=2.0)
+    v1, v2 = toy.rollout_gradient_variance(policy, problem, [1, 2], baseline=True)["rollouts"]
+    assert ch06.check_variance_limit(2 * v2 - v1, policy, problem, baseline=True)
+    assert not ch06.check_variance_limit(2 * v2 - v1, policy, problem)          # the floor without a baseline differs
+    assert not ch06.check_variance_limit("floor", policy, problem, baseline=True)
