@@ -2,6 +2,7 @@
 renders without missing glyphs, and the statistics behind the figures are right. No timing
 assertions here: `benchmarks/widgets.py` measures the redraw time."""
 import io
+import itertools
 import warnings
 
 import matplotlib
@@ -284,3 +285,73 @@ def test_held_out_accuracy_and_recorded_means_by_hand():
     assert quality.metric({"self_bleu4": 0.25}, quality.DIVERSITY) == pytest.approx(0.75)
     with pytest.raises(ValueError, match="no rows"):
         quality.mean_sd([])
+
+
+# ------------------------------------------------------------------------------------------------
+# The static book (GAN4NLP_STATIC_WIDGETS=1 while the book is built): precomputed frames behind
+# sliders linked in the browser.
+
+def pixels(png: bytes):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).convert("RGB").tobytes()
+
+
+def test_live_kernels_precompute_nothing(tabular, monkeypatch):
+    monkeypatch.delenv(widgets.base.STATIC_ENV, raising=False)
+    policy, problem = tabular
+    explorer = widgets.reinforce_histogram(policy, problem, repeats=20)
+    assert explorer.static is None and explorer.output is not None
+
+
+def test_a_static_frame_is_a_fresh_draw_of_its_values(tabular, monkeypatch):
+    from gan4nlp.widgets.base import STATIC_DPI, compact_png, render_png
+
+    monkeypatch.setenv(widgets.base.STATIC_ENV, "1")
+    policy, problem = tabular
+    explorer = widgets.reinforce_histogram(policy, problem, repeats=20, lang="th")
+    frames = explorer.static.frames
+    assert explorer.output is None and len(frames) == 4 * 2                       # N in {2, 10, 50, 200}, seed in {0, 1}
+    fresh = widgets.draw_reinforce_histogram(policy, problem, 50, 1, repeats=20, exact=exact_gradient(policy, problem),
+                                             lang="th")
+    assert pixels(frames[(50, 1)]) == pixels(compact_png(render_png(fresh, STATIC_DPI)))
+    assert pixels(frames[(50, 1)]) != pixels(frames[(50, 0)])                     # the seed changes the figure
+
+
+def test_static_sliders_offer_exactly_the_precomputed_frames(tabular, monkeypatch):
+    import ipywidgets
+
+    monkeypatch.setenv(widgets.base.STATIC_ENV, "1")
+    policy, problem = tabular
+    explorer = widgets.variance_explorer(policy, problem, num_samples=16, offset=1.5, repeats=10, warmup=2, lang="th")
+    static = explorer.static
+    assert static.options == {"num_samples": (4, 16, 64, 256), "offset": (0.0, 1.5, 2.0, 10.0), "seed": (0,)}
+    assert set(static.frames) == set(itertools.product(*static.options.values()))   # the notebook's offset added
+    box, sliders, stack, links = static.widget(explorer.controls, "th")
+    for name, s in sliders.items():
+        assert s.options == tuple(f"{v:g}" if isinstance(v, float) else str(v) for v in static.options[name])
+        assert s.description == explorer.controls[name].description
+    assert sliders["num_samples"].index == 1 and sliders["offset"].index == 1      # the builder's values shown first
+    for combo, png in static.frames.items():                                       # walk the nested stacks
+        node = stack
+        for name, value in zip(static.options, combo):
+            assert isinstance(node, ipywidgets.Stack)
+            node = node.children[static.options[name].index(value)]
+        assert isinstance(node, ipywidgets.Image) and node.value == png
+    linked = {(link.source[0].model_id, link.source[1], link.target[1]) for link in links}
+    assert {(sliders[n].model_id, "index", "selected_index") for n in sliders} == linked
+    assert len(links) == 1 + 4 + 4 * 4                                             # one link per stack
+    note = box.children[1].value
+    assert "kernel" in note and "Colab" in note and has_thai(note) and "{4, 16, 64, 256}" in note
+
+
+def test_static_values_must_lie_on_the_slider(tabular, monkeypatch):
+    from gan4nlp.widgets.base import Explorer, StaticFrames
+
+    policy, problem = tabular
+    explorer = widgets.reinforce_histogram(policy, problem, repeats=10)
+    with pytest.raises(ValueError, match="not on its slider"):
+        StaticFrames.compute(explorer.draw, explorer.fixed, explorer.controls, {"num_samples": (3,)})
+    with pytest.raises(ValueError, match="do not exist"):
+        StaticFrames.compute(explorer.draw, explorer.fixed, explorer.controls, {"tau": (1.0,)})
+    assert Explorer is type(explorer)

@@ -55,6 +55,8 @@ TEXT = {
 CONTROL_LABELS = {"th": {"pair": "คู่ประโยค A, B", "steps": "จำนวนจุดบนเส้นทาง", "path": "เส้นทาง"}}
 
 STEPS_OPTIONS = (3, 5, 7, 9, 11)
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC = {"pair": (0, 1, 2, 3), "steps": (7,), "path": ("sphere", "line")}
 
 
 def _show(words: list[str], thai: bool) -> str:
@@ -159,4 +161,5 @@ def interpolation_explorer(model, vocab, sentences: torch.Tensor, *, grammar=Non
     fixed = dict(model=model, vocab=vocab, pairs=id_pairs, grammar=grammar, projection=(mean, axes),
                  real_2d=((real - mean) @ axes).numpy(), fake_2d=((fake - mean) @ axes).numpy(), thai=thai,
                  lang=lang, labels=labels)
-    return Explorer(draw_interpolation, fixed, controls)
+    static = {**STATIC, "pair": tuple(p for p in STATIC["pair"] if p < len(id_pairs))}
+    return Explorer(draw_interpolation, fixed, controls, static)

@@ -12,6 +12,14 @@ Every widget has two layers:
   into an ``ipywidgets.Output`` below them, which needs a live kernel (JupyterLab via ``make lab``,
   Colab or Binder).
 
+Static book: when the book is built (the environment variable `STATIC_ENV`,
+``GAN4NLP_STATIC_WIDGETS=1``, set by ``make book``), an `Explorer` precomputes, with the same
+``draw_*`` function, the figure for every combination of a reduced grid of slider values (the
+builder's ``static=``) and shows them in an ``ipywidgets.Stack`` of ``Image`` widgets whose
+``selected_index`` is linked in the browser (``jslink``) to each slider's ``index``: the page
+answers its sliders with no kernel. A note below the sliders names the precomputed values and
+says that any other value needs a running kernel. In a live kernel nothing is precomputed.
+
 Texts: each widget module keeps a table ``TEXT = {"en": {...}, "th": {...}}`` read through
 `texts`; slider labels come from the ``Controls:`` section of the drawing function's docstring
 (English), from `CONTROL_LABELS` plus the module's own ``CONTROL_LABELS`` for ``lang="th"``, or
@@ -20,9 +28,12 @@ from ``labels={name: text}`` (`control_labels`).
 from __future__ import annotations
 
 import io
+import itertools
+import os
 import re
 import weakref
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Callable
 
 import torch
@@ -39,6 +50,15 @@ CONTROL_LABELS = {
         "seed": "seed ของการสุ่ม",
         "rollout_num": "จำนวน rollout ต่อ prefix K",
     },
+}
+
+STATIC_ENV = "GAN4NLP_STATIC_WIDGETS"   # "1" while the book is built: precompute the frames
+STATIC_DPI = 80                          # frames: about 900 px wide for the book's 11-14 inch figures
+STATIC_NOTE = {
+    "en": ("<small>This page has no running kernel: the figure is precomputed for {values}. "
+           "Any other value needs a running kernel (Colab, Binder or <code>make lab</code>).</small>"),
+    "th": ("<small>หน้านี้ไม่มี kernel ทำงานอยู่ ภาพจึงคำนวณไว้ล่วงหน้าเฉพาะ {values} "
+           "ค่าอื่นต้องใช้ kernel ที่ทำงานอยู่ (Colab, Binder หรือ <code>make lab</code>)</small>"),
 }
 
 _FONTS_READY = False
@@ -177,22 +197,123 @@ def nearest(options, value):
     return min(options, key=lambda o: abs(o - value))
 
 
+def static_mode() -> bool:
+    """True while the book is built (`STATIC_ENV` set to anything but "" or "0")."""
+    return os.environ.get(STATIC_ENV, "") not in ("", "0")
+
+
+def compact_png(png: bytes) -> bytes:
+    """A PNG re-encoded with at most 256 colours (a palette, no dithering) and zlib at its best:
+    the widgets' flat-coloured plots look the same at a fraction of the bytes."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    palette.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def frame_png(draw: Callable, fixed: dict, params: dict, dpi: float = STATIC_DPI) -> bytes:
+    """One frame of the static book: a fresh figure ``draw(**fixed, **params)`` as a compact PNG."""
+    return compact_png(render_png(draw(**fixed, **params), dpi))
+
+
+def _label(control, value) -> str:
+    """How a slider shows `value`: its own label for a selection slider, else the number."""
+    labels = dict(zip(getattr(control, "_options_values", ()), getattr(control, "_options_labels", ())))
+    if value in labels:
+        return labels[value]
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass
+class StaticFrames:
+    """The precomputed figures of an `Explorer` for the static book: ``options`` maps each control
+    to the values precomputed for it (in slider order), ``frames`` maps each combination (a tuple
+    in the order of ``options``) to its PNG."""
+
+    options: dict
+    frames: dict
+    labels: dict
+
+    @classmethod
+    def compute(cls, draw: Callable, fixed: dict, controls: dict, static: dict | None, dpi: float = STATIC_DPI):
+        """Every combination of ``static`` values ({name: values}; a control not named keeps only its
+        current value; the current value is always included), drawn with `frame_png`."""
+        static = static or {}
+        unknown = set(static) - set(controls)
+        if unknown:
+            raise ValueError(f"static names controls that do not exist: {sorted(unknown)}")
+        options, labels = {}, {}
+        for name, control in controls.items():
+            values = list(static.get(name, ()))
+            if control.value not in values:
+                values.append(control.value)
+            order = list(getattr(control, "_options_values", ()))
+            bad = [v for v in values if ((v not in order) if order else not control.min <= v <= control.max)]
+            if bad:
+                raise ValueError(f"static values {bad} of {name!r} are not on its slider")
+            values = sorted(values, key=order.index) if order else sorted(values)
+            options[name] = tuple(values)
+            labels[name] = tuple(_label(control, v) for v in values)
+        frames = {combo: frame_png(draw, fixed, dict(zip(options, combo)), dpi)
+                  for combo in itertools.product(*options.values())}
+        return cls(options, frames, labels)
+
+    def widget(self, controls: dict, lang: str = "en"):
+        """Sliders over the precomputed values, a nested ``Stack`` of ``Image`` widgets (one level
+        per slider) linked to them in the browser, and the note naming the values."""
+        import ipywidgets
+
+        names = list(self.options)
+        sliders = {}
+        for name in names:
+            control = controls[name]
+            sliders[name] = ipywidgets.SelectionSlider(
+                options=list(self.labels[name]), index=self.options[name].index(control.value),
+                description=control.description, continuous_update=True, style={"description_width": "initial"},
+                layout=ipywidgets.Layout(width="auto", min_width="min(320px, 100%)", max_width="100%"))
+        links = []
+
+        def level(depth: int, prefix: tuple):
+            if depth == len(names):
+                return ipywidgets.Image(value=self.frames[prefix], format="png",
+                                        layout=ipywidgets.Layout(max_width="100%", height="auto"))
+            name = names[depth]
+            stack = ipywidgets.Stack([level(depth + 1, prefix + (v,)) for v in self.options[name]],
+                                     selected_index=sliders[name].index)
+            links.append(ipywidgets.jslink((sliders[name], "index"), (stack, "selected_index")))
+            return stack
+
+        stack = level(0, ())
+        values = "; ".join(f"{controls[n].description} ∈ {{{', '.join(self.labels[n])}}}" for n in names)
+        note = ipywidgets.HTML(STATIC_NOTE[check_lang(lang)].format(values=values))
+        box = ipywidgets.VBox([ipywidgets.HBox(list(sliders.values()), layout=ipywidgets.Layout(flex_flow="row wrap")),
+                               note, stack])
+        return box, sliders, stack, links
+
+
 class Explorer:
     """A figure with sliders. Displaying it shows the current figure as an ordinary output, then
     the sliders and an ``Output`` that a slider change redraws into (live kernels only).
 
     ``controls`` maps parameter names to sliders; ``update(**params)`` redraws (what a slider
-    change does) and returns the figure; ``figure`` is the figure drawn last."""
+    change does) and returns the figure; ``figure`` is the figure drawn last. While the book is
+    built (`static_mode`), the figures for the ``static`` values ({name: values}) are precomputed
+    instead (`StaticFrames`, in ``self.static``) and displaying shows them behind linked sliders."""
 
-    def __init__(self, draw: Callable, fixed: dict, controls: dict):
+    def __init__(self, draw: Callable, fixed: dict, controls: dict, static: dict | None = None):
         import ipywidgets
 
         self.draw, self.fixed, self.controls = draw, fixed, controls
         self.figure = draw(**fixed, **self.values)
         self.redraws = 0
         self._skip_first = True
-        self.output = ipywidgets.interactive_output(self._on_change, controls)
-        self.box = ipywidgets.VBox([ipywidgets.HBox(list(controls.values())), self.output])
+        self.static = StaticFrames.compute(draw, fixed, controls, static) if static_mode() else None
+        self.output = None if self.static else ipywidgets.interactive_output(self._on_change, controls)
+        row = ipywidgets.HBox(list(controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
+        self.box = ipywidgets.VBox([row] + ([self.output] if self.output else []))
 
     @property
     def values(self) -> dict:
@@ -223,5 +344,8 @@ class Explorer:
     def _ipython_display_(self):
         from IPython.display import display
 
+        if self.static is not None:
+            display(self.static.widget(self.controls, self.fixed.get("lang", "en"))[0])
+            return
         display(self.image())
         display(self.box)

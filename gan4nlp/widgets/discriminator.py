@@ -67,6 +67,9 @@ TEXT = {
 # Thai slider labels; the English ones are read from the draw function's docstring.
 CONTROL_LABELS = {"th": {"epoch": "จำนวน epoch ที่ฝึก discriminator", "scale": "แกนนอน"}}
 
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC = {"epoch": (0, 1, 2, 3, 4, 6, 8, 12), "scale": SCALES}
+
 COLORS = {"real": "#1b6ca8", "generated": "#c0392b", "accuracy": "black"}
 LOG_FLOOR = -30.0   # log D below this is drawn in the leftmost bin (D < 1e-13: "zero")
 
@@ -169,4 +172,5 @@ def reward_explorer(history: dict, *, epoch: int = 0, scale: str = "D", lang: st
         "scale": slider("select", names["scale"], scale if scale in SCALES else "D", SCALES),
     }
     fixed = dict(history=history, log_low=_log_range(history), lang=lang, labels=labels)
-    return Explorer(draw_reward_histograms, fixed, controls)
+    static = {**STATIC, "epoch": tuple(e for e in STATIC["epoch"] if e <= last)}
+    return Explorer(draw_reward_histograms, fixed, controls, static)

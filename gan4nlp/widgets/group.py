@@ -57,6 +57,9 @@ ESTIMATOR_NAMES = {
     "th": {"RLOO": "RLOO", "group mean": "ค่าเฉลี่ยกลุ่ม", "GRPO": "GRPO (หาร std)"},
 }
 
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC = {"group_size": (2, 4, 8, 16, 32), "seed": (0, 1)}
+
 COLORS = {"RLOO": "#2166ac", "group mean": "#67a9cf", "GRPO": "#b2182b"}
 
 
@@ -164,4 +167,4 @@ def group_explorer(policy, problem, *, group_size: int = 8, seed: int = 0, repea
     }
     fixed = dict(policy=policy, problem=problem, repeats=repeats, eps=eps, exact=exact, expected=expected,
                  var_range=var_range, lang=lang, labels=labels)
-    return Explorer(draw_group_comparison, fixed, controls)
+    return Explorer(draw_group_comparison, fixed, controls, STATIC)

@@ -66,6 +66,8 @@ COLORS = {"reinforce": "#2166ac", "loo": "#67a9cf", "soft": "#d6604d", "st": "#f
 COMPARED = ("reinforce", "loo", "soft", "st")
 TAU_OPTIONS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0)
 SAMPLES_OPTIONS = (2, 4, 8, 16, 32, 64, 128)
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC = {"tau": (0.05, 0.2, 0.5, 1.0, 2.0, 5.0), "num_samples": (16, 64), "seed": (0,)}
 
 
 def slider_labels(lang: str = "en", labels: dict | None = None) -> dict:
@@ -182,4 +184,4 @@ def gumbel_explorer(policy, problem, *, tau: float = 0.5, num_samples: int = 16,
         "seed": slider("int", names["seed"], seed, lo=0, hi=20),
     }
     fixed = dict(policy=policy, problem=problem, repeats=repeats, exact=exact, cache={}, lang=lang, labels=labels)
-    return Explorer(draw_gumbel_comparison, fixed, controls)
+    return Explorer(draw_gumbel_comparison, fixed, controls, STATIC)

@@ -80,6 +80,10 @@ ESTIMATOR_NAMES = {
 NUM_SAMPLES_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 BASELINE_SAMPLES_OPTIONS = (2, 4, 8, 16, 32, 64, 128, 256, 512)
 ROLLOUT_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 128)
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC_HISTOGRAM = {"num_samples": (2, 10, 50, 200), "seed": (0, 1)}
+STATIC_VARIANCE = {"num_samples": (4, 16, 64, 256), "offset": (0.0, 2.0, 10.0), "seed": (0,)}
+STATIC_ROLLOUT = {"rollout_num": (1, 4, 16, 64), "seed": (0, 1)}
 WARMUP_SEED = 1_000_003    # the stateful baselines' warm-up batches: a stream apart from the estimates' seeds
 
 # ------------------------------------------------------------------------------------------------
@@ -262,7 +266,7 @@ def reinforce_histogram(policy, problem, *, num_samples: int = 10, seed: int = 0
         "seed": slider("int", names["seed"], seed, lo=0, hi=20),
     }
     fixed = dict(policy=policy, problem=problem, repeats=repeats, index=index, exact=exact, lang=lang, labels=labels)
-    return Explorer(draw_reinforce_histogram, fixed, controls)
+    return Explorer(draw_reinforce_histogram, fixed, controls, STATIC_HISTOGRAM)
 
 
 def variance_explorer(policy, problem, *, num_samples: int = 16, offset: float = 2.0, seed: int = 0,
@@ -279,7 +283,7 @@ def variance_explorer(policy, problem, *, num_samples: int = 16, offset: float =
     }
     fixed = dict(policy=policy, problem=problem, repeats=repeats, warmup=warmup, exact=exact, lang=lang,
                  labels=labels)
-    return Explorer(draw_variance_comparison, fixed, controls)
+    return Explorer(draw_variance_comparison, fixed, controls, STATIC_VARIANCE)
 
 
 def rollout_explorer(policy, tokens: torch.Tensor, reward_fn, *, rollout_num: int = 4, seed: int = 0, vocab=None,
@@ -297,4 +301,4 @@ def rollout_explorer(policy, tokens: torch.Tensor, reward_fn, *, rollout_num: in
         "seed": slider("int", names["seed"], seed, lo=0, hi=20),
     }
     fixed = dict(policy=policy, tokens=tokens, reward_fn=reward_fn, vocab=vocab, exact=exact, lang=lang, labels=labels)
-    return Explorer(draw_rollout_heatmap, fixed, controls)
+    return Explorer(draw_rollout_heatmap, fixed, controls, STATIC_ROLLOUT)

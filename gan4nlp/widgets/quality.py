@@ -245,4 +245,4 @@ def quality_explorer(sweep: list[dict], *, temperature: float = 1.0, points: dic
     options = [r["temperature"] for r in sweep]
     controls = {"temperature": slider("select", names["temperature"], nearest(options, temperature), options)}
     fixed = dict(sweep=sweep, points=points, lang=lang, labels=labels)
-    return Explorer(draw_quality_diversity, fixed, controls)
+    return Explorer(draw_quality_diversity, fixed, controls, {"temperature": options})   # every row: only a redraw

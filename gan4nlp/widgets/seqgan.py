@@ -162,4 +162,5 @@ def seqgan_grid_explorer(grid: dict | str | Path | None = None, *, rollout_num: 
         "rollout_num": slider("select", names["rollout_num"], rollout_num, grid["rollout_nums"]),
         "d_steps": slider("select", names["d_steps"], d_steps, grid["d_steps"]),
     }
-    return Explorer(draw_seqgan_grid, dict(grid=grid, lang=lang, labels=labels), controls)
+    static = {"rollout_num": grid["rollout_nums"], "d_steps": grid["d_steps"]}      # every recorded cell
+    return Explorer(draw_seqgan_grid, dict(grid=grid, lang=lang, labels=labels), controls, static)

@@ -45,6 +45,9 @@ TEXT = {
 # Thai slider labels; the English ones are read from the draw function's docstring.
 CONTROL_LABELS = {"th": {"index": "ประโยคที่", "engine": "ตัวตัดคำ"}}
 
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC_SENTENCES = 5                     # the starting sentence and the next ones, every engine
+
 OWN_COLOUR, OTHER_COLOUR = "#a6d9a0", "#f4b183"
 
 
@@ -132,4 +135,5 @@ def segmentation_explorer(sentences, *, index: int = 0, engine: str = "newmm", m
         "engine": slider("select", names["engine"], engine, ENGINES),
     }
     fixed = dict(sentences=sentences, max_rows=max_rows, lang=lang, labels=labels)
-    return Explorer(draw_segmentations, fixed, controls)
+    static = {"index": tuple(range(index, min(index + STATIC_SENTENCES, len(sentences)))), "engine": ENGINES}
+    return Explorer(draw_segmentations, fixed, controls, static)
