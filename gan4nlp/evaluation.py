@@ -133,3 +133,37 @@ def temperature_sweep(model, temperatures: Iterable[float], num_samples: int, le
         samples = draw(model, num_samples, length, t, generator=torch.Generator().manual_seed(seed))   # (N, T)
         rows.append({"temperature": t, **metrics(samples, t)})
     return rows
+
+
+# ----- the quality-diversity curve of one generator (chapter 11's widget draws it) --------------
+SWEEP_TEMPERATURES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
+
+
+def quality_sweep(generator, vocab: Vocabulary, grammar: PCFG, heldout: torch.Tensor,
+                  temperatures=SWEEP_TEMPERATURES, *, num_samples: int = 200, bleu_samples: int = 100,
+                  num_references: int = 200, examples: int = 4, seed: int = 0) -> list[dict]:
+    """Every chapter-11 metric of `generator` at each temperature: a list of rows
+    ``{"temperature", "grammaticality", "entropy", "nll_heldout", "bleu4", "self_bleu4", "examples"}``.
+
+    `num_samples` sentences (the same seed at every temperature, so the same random numbers)
+    give the exact grammaticality and the entropy (their own NLL per token); the first
+    `bleu_samples` give BLEU-4 against the first `num_references` held-out sentences (never
+    trained on) and Self-BLEU-4 among themselves; `examples` of them are kept as
+    ``(words, grammatical)`` pairs. The NLL of all of `heldout` (N, T) is computed at each temperature."""
+    from .grammar import is_grammatical
+
+    for name, value in (("bleu_samples", bleu_samples), ("examples", examples)):
+        if value > num_samples:
+            raise ValueError(f"{name}={value} exceeds num_samples={num_samples}")
+    references = vocab.decode(heldout[:num_references])
+
+    def metrics(samples: torch.Tensor, t: float) -> dict:               # samples: (N, T)
+        words = vocab.decode(samples)
+        return {"grammaticality": grammaticality(words, grammar),
+                "entropy": nll(generator, samples, t),
+                "nll_heldout": nll(generator, heldout, t),
+                "bleu4": bleu(words[:bleu_samples], references),
+                "self_bleu4": self_bleu(words[:bleu_samples]),
+                "examples": [(w, is_grammatical(w, grammar)) for w in words[:examples]]}
+
+    return temperature_sweep(generator, temperatures, num_samples, heldout.shape[1], metrics, seed=seed)

@@ -456,3 +456,16 @@ def _regularised_beta(a: float, b: float, x: float) -> float:
         if abs(c * d - 1.0) < 1e-15:
             break
     return math.exp(log_front) * h / a
+
+
+def shifted_problem(problem: ToyProblem, offset: float) -> ToyProblem:
+    """The same problem with ``offset`` added to the final reward: R(Y) + c for every sequence
+    (chapter 5).
+
+    The exact gradient does not change (sum_Y grad p(Y) c = c grad 1 = 0); the variance of
+    REINFORCE without a baseline does."""
+    if offset == 0:
+        return problem
+    tables = list(problem.step_rewards)
+    tables[-1] = tables[-1] + offset
+    return ToyProblem(problem.vocab_size, problem.length, tables, problem.name)

@@ -3,7 +3,7 @@
 `check_rollout_cost` counts, by running `rollout.rollout_rewards` with a counting reward
 function, how many sequences the discriminator scores for one batch. `check_q_value` compares a
 learner's Q(Y_{1:t-1}, y_t) with the exact expectation over every continuation
-(`widgets.exact_rollout_values`). `check_variance_limit` compares a prediction of the rollout
+(`rollout.exact_rollout_values`). `check_variance_limit` compares a prediction of the rollout
 estimator's variance floor (K -> infinity) with `toy.rollout_gradient_variance`.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import torch
 
 from . import as_number, check_number, verdict
 from ..policy import Generator
-from ..rollout import rollout_rewards
+from ..rollout import exact_rollout_values, rollout_rewards
 
 
 def scored_sequences(batch: int, length: int, rollout_num: int) -> int:
@@ -47,8 +47,6 @@ def check_q_value(answer, policy, tokens: torch.Tensor, reward_fn, row: int, col
     """Exercise 2: Q of token ``column`` (0-based) of sentence ``row`` of ``tokens``, i.e.
     E[D(Y) | Y_{1:column+1}] under ``policy``. The default tolerance accepts a Monte Carlo answer
     from a few thousand rollouts as well as an exact one."""
-    from ..widgets import exact_rollout_values
-
     exact = float(exact_rollout_values(policy, tokens[row: row + 1], reward_fn)[0, column])
     return check_number(answer, exact, tol, lang,
                         ok={"en": "the exact value is {exact:.4f}", "th": "ค่าที่แท้จริงคือ {exact:.4f}"},
