@@ -26,11 +26,28 @@ import torch
 from sacrebleu.metrics import BLEU
 
 from . import _checks
+from ._fast import denormals_flushed
 from .grammar import PCFG, Vocabulary, grammaticality_rate
-from .oracle import nll  # noqa: F401  (mean NLL per token; re-exported here for chapter 11)
 
 
 # ----- likelihood ------------------------------------------------------------------------------
+@torch.no_grad()
+def nll(model, tokens: torch.Tensor, temperature: float = 1.0, batch: int = 1000) -> float:
+    """Mean negative log-likelihood per token of `tokens` (N, T) under `model` sampled at `temperature`.
+
+    NLL-oracle is ``nll(oracle, generator samples)``; the NLL of held-out real data is
+    ``nll(generator, oracle samples)``; the generator's entropy estimate is ``nll(generator, its own samples)``
+    (chapters 8 and 11)."""
+    temperature = _checks.positive_float("temperature", temperature)
+    batch = _checks.positive_int("batch", batch)
+    tokens = _checks.token_batch(tokens, model.vocab_size)
+    total = 0.0
+    with denormals_flushed():
+        for i in range(0, tokens.shape[0], batch):
+            total += (-model.log_prob(tokens[i: i + batch], temperature).sum()).item()
+    return total / tokens.numel()
+
+
 @torch.no_grad()
 def entropy(model, num_samples: int, length: int, temperature: float = 1.0, *,
             generator: torch.Generator | None = None) -> float:
