@@ -390,6 +390,8 @@ def test_qualitative_claims_hold_with_margins(chapter):
     start = torch.cat([history["real_rewards"][0], fake[0]])
     assert start.std() < 0.15                                         # "about the same reward" before training
     assert fake[12].median() < 0.01                                   # "a pile near 0"
+    assert fake[3].std() > 3 * fake[0].std()                          # after three epochs "a wide spread"
+    assert history["real_rewards"][10].median() > 0.9 and fake[10].median() < 0.1   # after ten: near 1 and near 0
     final, cue = fake[-1], ns["cue"]
     assert final[cue].mean() < 0.25 * final[~cue].mean()              # the <eos> cue is "a giveaway"
     assert all(ns["after_eos"][i].any() for i in ns["ranked"][-4:])   # the bottom rows go on after <eos>
