@@ -6,7 +6,8 @@ import torch
 
 from gan4nlp.__main__ import main as cli
 from gan4nlp.discriminator import Discriminator, DiscriminatorConfig
-from gan4nlp.oracle import OracleConfig, make_oracle, nll, oracle_data
+from gan4nlp.evaluation import nll
+from gan4nlp.oracle import OracleConfig, make_oracle, oracle_data
 from gan4nlp.rollout import rollout_rewards
 from gan4nlp.seqgan import SeqGANConfig, load_models, train
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Copy the book's offline assets into book/_static/vendor/ (gitignored).
+"""Copy the book's offline assets into _build/vendor/, the site's one shared vendor folder.
 
 The built site must load nothing from a CDN, so every script and font it needs is
-served from the site itself:
+served from the site itself. Both editions load them from the same folder, which `make book`
+copies to _build/html/vendor/ (book/_ext/site_assets.py points the pages there):
 
 * MathJax 3 (npm ``mathjax@3``): ``tex-chtml.js`` plus the folders it loads on demand
   (CHTML fonts, TeX extensions, a11y, menu, speech rules) -> ``vendor/mathjax/``;
@@ -14,7 +15,7 @@ served from the site itself:
 Runs ``npm ci`` first when ``node_modules`` is missing or older than package-lock.json.
 Files are copied only when they changed, so a cached book build stays incremental.
 
-Usage: python book/tools/vendor_assets.py [REPO_ROOT]
+Usage: python book/tools/vendor_assets.py [REPO_ROOT [DEST]]   (DEST default: REPO_ROOT/_build/vendor)
 """
 from __future__ import annotations
 
@@ -82,8 +83,8 @@ def sarabun_dir() -> Path:
     return Path(fontpkg_sarabun.__file__).resolve().parent
 
 
-def main(root: Path) -> None:
-    vendor = root / "book" / "_static" / "vendor"
+def main(root: Path, vendor: Path | None = None) -> None:
+    vendor = vendor or root / "_build" / "vendor"
     nm = ensure_node_modules(root)
     changed = 0
     for src, dst in NPM_ASSETS:
@@ -92,8 +93,9 @@ def main(root: Path) -> None:
     for style in SARABUN_STYLES:
         changed += copy_file(fonts / "files" / f"Sarabun-{style}.ttf", vendor / "fonts" / f"Sarabun-{style}.ttf")
     changed += copy_file(fonts / "LICENSE", vendor / "fonts" / "OFL.txt")
-    print(f"vendor_assets: {vendor.relative_to(root)} ready ({changed} file(s) updated)")
+    print(f"vendor_assets: {vendor} ready ({changed} file(s) updated)")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2]).resolve())
+    repo = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2]).resolve()
+    main(repo, Path(sys.argv[2]).resolve() if len(sys.argv) > 2 else None)
