@@ -17,6 +17,7 @@ from gan4nlp.exercises import ch04, ch05, ch06  # noqa: E402
 from gan4nlp.policy import Generator  # noqa: E402
 from gan4nlp.rollout import exact_rollout_values, rollout_rewards  # noqa: E402
 from gan4nlp.toy import TabularPolicy, exact_gradient, make_problem, shifted_problem  # noqa: E402
+from _text import has_thai  # noqa: E402
 
 VOCAB_TH = ["แมว", "หมา", "ปลา", "ข้าว", "กิน", "ชอบ", "เห็น", "<eos>"]
 
@@ -52,10 +53,6 @@ def texts_of(fig):
     if fig._suptitle is not None:
         out.append(fig._suptitle.get_text())
     return out
-
-
-def has_thai(s):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in s)
 
 
 # ------------------------------------------------------------------------------------------------
