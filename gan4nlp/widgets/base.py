@@ -311,9 +311,9 @@ class Explorer:
         self.redraws = 0
         self._skip_first = True
         self.static = StaticFrames.compute(draw, fixed, controls, static) if static_mode() else None
-        self.output = None if self.static else ipywidgets.interactive_output(self._on_change, controls)
+        self.output = ipywidgets.interactive_output(self._on_change, controls)     # live sliders, in both modes
         row = ipywidgets.HBox(list(controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
-        self.box = ipywidgets.VBox([row] + ([self.output] if self.output else []))
+        self.box = ipywidgets.VBox([row, self.output])
 
     @property
     def values(self) -> dict:
