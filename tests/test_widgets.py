@@ -330,7 +330,8 @@ def test_static_sliders_offer_exactly_the_precomputed_frames(tabular, monkeypatc
     box, sliders, stack, links = static.widget(explorer.controls, "th")
     for name, s in sliders.items():
         assert s.options == tuple(f"{v:g}" if isinstance(v, float) else str(v) for v in static.options[name])
-        assert s.description == explorer.controls[name].description
+    labels = [group.children[0].value for group in box.children[0].children]
+    assert labels == [explorer.controls[name].description for name in sliders]    # each label above its slider
     assert sliders["num_samples"].index == 1 and sliders["offset"].index == 1      # the builder's values shown first
     for combo, png in static.frames.items():                                       # walk the nested stacks
         node = stack
