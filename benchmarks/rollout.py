@@ -36,13 +36,13 @@ from functools import partial  # noqa: E402
 from gan4nlp.discriminator import Discriminator, DiscriminatorConfig  # noqa: E402
 from gan4nlp.policy import Generator  # noqa: E402
 from gan4nlp.rollout import RolloutPolicy, rollout_rewards, rollout_rewards_loop  # noqa: E402
-from gan4nlp.seqgan import policy_gradient_step  # noqa: E402
+from gan4nlp.gan_steps import policy_gradient_step  # noqa: E402
 
 B, T, V, E, H, K = 64, 20, 5000, 32, 32, 16
 
 
 def step(gen, opt, disc, impl, rng):
-    """One generator step of the library (`seqgan.policy_gradient_step`), rollouts by ``impl``; the
+    """One generator step of the library (`gan_steps.policy_gradient_step`), rollouts by ``impl``; the
     rollout policy is the live generator (``rate=None``), as in the original code."""
     start = time.perf_counter()
     policy_gradient_step(gen, opt, RolloutPolicy(gen, rate=None), disc.reward, batch_size=B, length=T,

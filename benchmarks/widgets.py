@@ -9,22 +9,12 @@ of `calls` timed updates after one warm-up is reported, with
 the compute and render parts. The last line is ``widget update: X s (slowest widget)``; the goal
 is under 0.3 s on a 2-core CPU.
 """
-import argparse
-import sys
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
+from _widget_timing import cycle, main  # noqa: E402  (first: it puts the repository on sys.path)
 import torch  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _machine import describe  # noqa: E402
-from _widget_timing import time_redraws  # noqa: E402
 from gan4nlp import widgets  # noqa: E402
 from gan4nlp.policy import Generator  # noqa: E402
+from gan4nlp.rollout import exact_rollout_values  # noqa: E402
 from gan4nlp.toy import TabularPolicy, all_sequences, exact_gradient, make_problem  # noqa: E402
 
 
@@ -49,45 +39,22 @@ def chapter6_setup():
     return gen, tokens, reward_fn, vocab
 
 
-def cases():
-    """(name, draw function, fixed arguments) as the chapters' builders call them, Thai labels."""
+def cases(args):
+    """The chapters' widgets as their builders call them (Thai labels); each update a new seed."""
     policy = TabularPolicy(4, 4, init_std=0.5, seed=0, dtype=torch.float64)
     problem = make_problem("count", 4, 4)
     exact = exact_gradient(policy, problem).detach()
     gen, tokens, reward_fn, vocab = chapter6_setup()
-    q_exact = widgets.exact_rollout_values(gen, tokens, reward_fn)
-    return [
-        ("reinforce_histogram (ch. 4)", widgets.draw_reinforce_histogram,
-         dict(policy=policy, problem=problem, exact=exact, lang="th")),
-        ("variance_explorer (ch. 5)", widgets.draw_variance_comparison,
-         dict(policy=policy, problem=problem, exact=exact, lang="th")),
-        ("rollout_explorer (ch. 6)", widgets.draw_rollout_heatmap,
-         dict(policy=gen, tokens=tokens, reward_fn=reward_fn, vocab=vocab, exact=q_exact, lang="th")),
-    ]
-
-
-def time_updates(draw, fixed, calls):
-    return time_redraws(draw, fixed, [dict(seed=c) for c in range(1, calls + 1)], initial=dict(seed=0))
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--calls", type=int, default=7, help="timed updates per widget (median reported)")
-    ap.add_argument("--threads", type=int, default=2, help="torch threads (the notebooks' machine has 2 cores)")
-    args = ap.parse_args()
-    torch.set_num_threads(max(1, min(args.threads, torch.get_num_threads())))
-    print(describe())
-    print(f"default settings, Thai labels, {args.calls} timed updates per widget (median); "
-          f"update = recompute + redraw + PNG render")
-    results = {}
-    for name, draw, fixed in cases():
-        total, compute, render = time_updates(draw, fixed, args.calls)
-        results[name] = total
-        print(f"{name:30s} {total:6.3f} s   (compute {compute:6.3f} s, PNG render {render:6.3f} s)")
-    slowest = max(results, key=results.get)
-    print(f"slowest: {slowest}")
-    print(f"widget update: {results[slowest]:.3f} s (slowest widget)")
+    q_exact = exact_rollout_values(gen, tokens, reward_fn)
+    seeds = [dict(seed=c) for c in range(1, args.calls + 1)]
+    yield ("reinforce_histogram (ch. 4)", widgets.draw_reinforce_histogram,
+           dict(policy=policy, problem=problem, exact=exact, lang="th"), seeds, dict(seed=0))
+    yield ("variance_explorer (ch. 5)", widgets.draw_variance_comparison,
+           dict(policy=policy, problem=problem, exact=exact, lang="th"), seeds, dict(seed=0))
+    yield ("rollout_explorer (ch. 6)", widgets.draw_rollout_heatmap,
+           dict(policy=gen, tokens=tokens, reward_fn=reward_fn, vocab=vocab, exact=q_exact, lang="th"),
+           cycle(seeds, args.calls), dict(seed=0))
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, cases)

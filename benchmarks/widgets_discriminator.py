@@ -12,28 +12,16 @@ rendering it to PNG (`widgets.render_png`, Agg). The median of `calls` timed upd
 warm-up is reported with its compute and render parts. The last line is
 ``widget update: X s (slowest widget)``; the goal is under 0.3 s on a 2-core CPU.
 """
-import argparse
-import contextlib
-import io
-import json
-import sys
-import time
-from pathlib import Path
+from _widget_timing import main  # noqa: E402  (first: it puts the repository on sys.path)
+import contextlib  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-import matplotlib
-
-matplotlib.use("Agg")
-import torch  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _machine import describe  # noqa: E402
-from _widget_timing import time_redraws  # noqa: E402
-from gan4nlp import widgets  # noqa: E402
 from gan4nlp.widgets.discriminator import _log_range, draw_reward_histograms  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "07_discriminator_as_reward.ipynb"
 SETUP_CELLS = ("LANG = ", "grammar.corpus(", "record_training(")   # a marker in each cell to run
 
@@ -50,31 +38,17 @@ def chapter7_history(lang: str) -> dict:
     return namespace["history"]
 
 
-def time_updates(history, lang, calls):
-    fixed = dict(history=history, log_low=_log_range(history), lang=lang)
-    last = len(history["epoch"]) - 1
-    settings = [dict(epoch=c % (last + 1), scale=("D", "log D")[c % 2]) for c in range(1, calls + 1)]
-    return time_redraws(draw_reward_histograms, fixed, settings, initial=dict(epoch=3))
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--calls", type=int, default=7, help="timed updates (median reported)")
-    ap.add_argument("--threads", type=int, default=2, help="torch threads (the notebooks' machine has 2 cores)")
-    ap.add_argument("--lang", choices=("en", "th"), default="th", help="which edition's notebook to build from")
-    args = ap.parse_args()
-    print(describe())
+def cases(args):
     start = time.perf_counter()
     history = chapter7_history(args.lang)
     print(f"setup (the notebook's training run, not part of an update): {time.perf_counter() - start:.1f} s")
-    torch.set_num_threads(max(1, min(args.threads, torch.get_num_threads())))
-    print(f"{args.lang} labels, {args.calls} timed updates (median); update = redraw + PNG render")
-    total, compute, render = time_updates(history, args.lang, args.calls)
-    name = "reward_explorer (ch. 7)"
-    print(f"{name:30s} {total:6.3f} s   (compute {compute:6.3f} s, PNG render {render:6.3f} s)")
-    print(f"slowest: {name}")
-    print(f"widget update: {total:.3f} s (slowest widget)")
+    last = len(history["epoch"]) - 1
+    settings = [dict(epoch=c % (last + 1), scale=("D", "log D")[c % 2]) for c in range(1, args.calls + 1)]
+    yield ("reward_explorer (ch. 7)", draw_reward_histograms,
+           dict(history=history, log_low=_log_range(history), lang=args.lang), settings, dict(epoch=3))
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, cases, what="redraw + PNG render",
+         options=[(("--lang",), dict(choices=("en", "th"), default="th",
+                                     help="which edition's notebook to build from"))])

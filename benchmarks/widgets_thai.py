@@ -11,21 +11,9 @@ widget displays it (`widgets.render_png`, Agg). The median of `calls` timed upda
 warm-up is reported, with the compute and render parts. The last line is
 ``widget update: X s (slowest widget)``; the goal is under 0.3 s on a 2-core CPU.
 """
-import argparse
-import sys
-from pathlib import Path
+from _widget_timing import main  # noqa: E402  (first: it puts the repository on sys.path)
 
-import matplotlib
-
-matplotlib.use("Agg")
-import torch  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _machine import describe  # noqa: E402
-from _widget_timing import time_redraws  # noqa: E402
-from gan4nlp import grammar, widgets  # noqa: E402
+from gan4nlp import grammar  # noqa: E402
 from gan4nlp.widgets import thai  # noqa: E402
 
 
@@ -35,27 +23,13 @@ def chapter12_sentences():
     return [s for s in sentences if grammar.segment_thai(grammar.join_thai(s)) != s]
 
 
-def time_updates(sentences, calls):
-    settings = [dict(index=c % len(sentences), engine=thai.ENGINES[c % len(thai.ENGINES)]) for c in range(1, calls + 1)]
-    return time_redraws(thai.draw_segmentations, dict(sentences=sentences, lang="th"), settings,
-                        initial=dict(index=0, engine="newmm"))
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--calls", type=int, default=7, help="timed updates (median reported)")
-    ap.add_argument("--threads", type=int, default=2, help="torch threads (the notebooks' machine has 2 cores)")
-    args = ap.parse_args()
-    torch.set_num_threads(max(1, min(args.threads, torch.get_num_threads())))
-    print(describe())
-    print(f"Thai labels, {args.calls} timed updates (median); update = segment + redraw + PNG render")
+def cases(args):
     sentences = chapter12_sentences()
-    name = "segmentation_explorer (ch. 12)"
-    total, compute, render = time_updates(sentences, args.calls)
-    print(f"{name:32s} {total:6.3f} s   (compute {compute:6.3f} s, PNG render {render:6.3f} s)")
-    print(f"slowest: {name}")
-    print(f"widget update: {total:.3f} s (slowest widget)")
+    settings = [dict(index=c % len(sentences), engine=thai.ENGINES[c % len(thai.ENGINES)])
+                for c in range(1, args.calls + 1)]
+    yield ("segmentation_explorer (ch. 12)", thai.draw_segmentations, dict(sentences=sentences, lang="th"), settings,
+           dict(index=0, engine="newmm"))
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, cases, what="segment + redraw + PNG render")

@@ -484,3 +484,52 @@ class RNNDiscriminator(_SequenceClassifier):
         _, h = self.rnn(x)                                                 # (1, B, H) last state
         h = F.dropout(h[0], self.config.dropout, self.training)
         return self.out(h)                                                 # (B, 2)
+
+
+# ------------------------------------------------------------------------------------------------
+# Chapter 7: how the rewards change as the discriminator trains (the data of its widget).
+
+def held_out_accuracy(real_rewards: torch.Tensor, fake_rewards: torch.Tensor) -> float:
+    """Fraction of held-out sentences on the right side of 1/2: real with D > 1/2, generated with D < 1/2."""
+    right = int((real_rewards > 0.5).sum()) + int((fake_rewards < 0.5).sum())
+    return right / (real_rewards.numel() + fake_rewards.numel())
+
+
+def record_training(disc, optimizer, real: torch.Tensor, fake: torch.Tensor, heldout_real: torch.Tensor,
+                    heldout_fake: torch.Tensor, epochs: int, *, measure=None,
+                    batch_size: int | None = None, generator: torch.Generator | None = None) -> dict:
+    """Trains ``disc`` for `epochs` epochs on real (N, T) and generated (M, T) token ids
+    (`Discriminator.train_epoch`), keeping a snapshot before training (epoch 0) and after every epoch.
+
+    A snapshot holds D(Y) of every held-out real and generated sentence (`reward`: eval mode, no
+    dropout), the held-out accuracy, the epoch's training loss and accuracy (nan at epoch 0), and
+    ``measure(disc)`` -- a dict of numbers, e.g. gradient norms -- when given. Returns a dict of
+    lists over epochs 0..epochs; ``real_rewards`` and ``fake_rewards`` are (E + 1, N) and
+    (E + 1, M) tensors. Chapter 7's widget (`widgets.discriminator`) draws it."""
+    epochs = _checks.positive_int("epochs", epochs)
+    for name, x in (("heldout_real", heldout_real), ("heldout_fake", heldout_fake)):
+        _checks.token_batch(x, disc.vocab_size, name)
+    if measure is not None and not callable(measure):
+        raise ValueError(f"measure must be a function disc -> dict of numbers, got {type(measure).__name__}")
+    history = {"epoch": [], "train_loss": [], "train_accuracy": [], "heldout_accuracy": [],
+               "real_rewards": [], "fake_rewards": [], "measures": {}}
+    for epoch in range(epochs + 1):
+        stats = {"loss": float("nan"), "accuracy": float("nan")}
+        if epoch:
+            stats = disc.train_epoch(real, fake, optimizer, batch_size=batch_size, generator=generator)
+        r_real, r_fake = disc.reward(heldout_real), disc.reward(heldout_fake)      # (N,), (M,)
+        history["epoch"].append(epoch)
+        history["train_loss"].append(stats["loss"])
+        history["train_accuracy"].append(stats["accuracy"])
+        history["heldout_accuracy"].append(held_out_accuracy(r_real, r_fake))
+        history["real_rewards"].append(r_real.cpu())
+        history["fake_rewards"].append(r_fake.cpu())
+        if measure is not None:
+            values = measure(disc)
+            if not isinstance(values, dict):
+                raise ValueError(f"measure must return a dict of numbers, got {type(values).__name__}")
+            for key, value in values.items():
+                history["measures"].setdefault(key, []).append(float(value))
+    history["real_rewards"] = torch.stack(history["real_rewards"])                  # (E + 1, N)
+    history["fake_rewards"] = torch.stack(history["fake_rewards"])                  # (E + 1, M)
+    return history

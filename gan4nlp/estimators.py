@@ -423,11 +423,44 @@ def estimate_gradient(estimator, policy, problem, num_samples: int, *, generator
         return torch.cat([g.reshape(-1) for g in torch.autograd.grad(s, params)])
 
 
+ESTIMATOR_KEYS = ("reinforce", "to_go", "moving", "loo", "loo_to_go", "learned", "batch", "soft", "st")
+STANDARD_KEYS = ("reinforce", "to_go", "moving", "loo", "loo_to_go", "learned", "soft", "st")
+
+
+def estimator_menu(keys=STANDARD_KEYS, *, tau: float = 0.5, decay: float = 0.9, value_model: nn.Module | None = None,
+                   value_lr: float = 0.1, value_steps: int = 1) -> dict:
+    """The book's estimators by short key, fresh (no baseline state), in the order of `keys`:
+
+    - ``reinforce``: REINFORCE with the whole return; ``to_go``: with the reward-to-go (chapter 4);
+    - ``moving``: moving-average baseline (`decay`); ``loo`` / ``loo_to_go``: leave-one-out;
+      ``learned``: a learned value `value_model` (Adam, `value_lr`, `value_steps` steps per call) on
+      the reward-to-go; ``batch``: the biased batch mean (chapter 5);
+    - ``soft`` / ``st``: Gumbel-softmax and straight-through Gumbel at temperature `tau` (chapter 9).
+
+    Every chapter's comparison is a choice of keys from this one menu (chapter 5's widget:
+    reinforce, to_go, moving, loo, learned, batch; chapter 9's: reinforce, loo, soft, st)."""
+    keys = tuple(keys)
+    unknown = [k for k in keys if k not in ESTIMATOR_KEYS]
+    if unknown:
+        raise ValueError(f"keys must be among {ESTIMATOR_KEYS}, got {unknown}")
+    if "learned" in keys and value_model is None:
+        raise ValueError("the 'learned' estimator needs value_model= (e.g. toy.TabularValue(V, T))")
+    recipes = {
+        "reinforce": lambda: Reinforce(),
+        "to_go": lambda: Reinforce(reward_to_go=True),
+        "moving": lambda: Reinforce(MovingAverage(decay)),
+        "loo": lambda: Reinforce(LeaveOneOut()),
+        "loo_to_go": lambda: Reinforce(LeaveOneOut(), reward_to_go=True),
+        "learned": lambda: Reinforce(LearnedValue(value_model, lr=value_lr, steps=value_steps), reward_to_go=True),
+        "batch": lambda: Reinforce(BatchMean()),
+        "soft": lambda: GumbelSoftmax(tau),
+        "st": lambda: GumbelSoftmax(tau, straight_through=True),
+    }
+    return {k: recipes[k]() for k in keys}
+
+
 def standard_estimators(value_model: nn.Module | None = None) -> dict:
-    """The estimators the book compares, by display name (fresh baseline state each call)."""
-    ests = [Reinforce(), Reinforce(reward_to_go=True), Reinforce(MovingAverage(0.9)),
-            Reinforce(LeaveOneOut()), Reinforce(LeaveOneOut(), reward_to_go=True)]
-    if value_model is not None:
-        ests.append(Reinforce(LearnedValue(value_model), reward_to_go=True))
-    ests += [GumbelSoftmax(0.5), GumbelSoftmax(0.5, straight_through=True)]
-    return {e.name: e for e in ests}
+    """The estimators the book compares, by display name (fresh baseline state each call): the
+    `STANDARD_KEYS` of `estimator_menu`, the learned value only when `value_model` is given."""
+    keys = [k for k in STANDARD_KEYS if k != "learned" or value_model is not None]
+    return {e.name: e for e in estimator_menu(keys, value_model=value_model).values()}

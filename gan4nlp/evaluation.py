@@ -26,11 +26,28 @@ import torch
 from sacrebleu.metrics import BLEU
 
 from . import _checks
+from ._fast import denormals_flushed
 from .grammar import PCFG, Vocabulary, grammaticality_rate
-from .oracle import nll  # noqa: F401  (mean NLL per token; re-exported here for chapter 11)
 
 
 # ----- likelihood ------------------------------------------------------------------------------
+@torch.no_grad()
+def nll(model, tokens: torch.Tensor, temperature: float = 1.0, batch: int = 1000) -> float:
+    """Mean negative log-likelihood per token of `tokens` (N, T) under `model` sampled at `temperature`.
+
+    NLL-oracle is ``nll(oracle, generator samples)``; the NLL of held-out real data is
+    ``nll(generator, oracle samples)``; the generator's entropy estimate is ``nll(generator, its own samples)``
+    (chapters 8 and 11)."""
+    temperature = _checks.positive_float("temperature", temperature)
+    batch = _checks.positive_int("batch", batch)
+    tokens = _checks.token_batch(tokens, model.vocab_size)
+    total = 0.0
+    with denormals_flushed():
+        for i in range(0, tokens.shape[0], batch):
+            total += (-model.log_prob(tokens[i: i + batch], temperature).sum()).item()
+    return total / tokens.numel()
+
+
 @torch.no_grad()
 def entropy(model, num_samples: int, length: int, temperature: float = 1.0, *,
             generator: torch.Generator | None = None) -> float:
@@ -133,3 +150,37 @@ def temperature_sweep(model, temperatures: Iterable[float], num_samples: int, le
         samples = draw(model, num_samples, length, t, generator=torch.Generator().manual_seed(seed))   # (N, T)
         rows.append({"temperature": t, **metrics(samples, t)})
     return rows
+
+
+# ----- the quality-diversity curve of one generator (chapter 11's widget draws it) --------------
+SWEEP_TEMPERATURES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
+
+
+def quality_sweep(generator, vocab: Vocabulary, grammar: PCFG, heldout: torch.Tensor,
+                  temperatures=SWEEP_TEMPERATURES, *, num_samples: int = 200, bleu_samples: int = 100,
+                  num_references: int = 200, examples: int = 4, seed: int = 0) -> list[dict]:
+    """Every chapter-11 metric of `generator` at each temperature: a list of rows
+    ``{"temperature", "grammaticality", "entropy", "nll_heldout", "bleu4", "self_bleu4", "examples"}``.
+
+    `num_samples` sentences (the same seed at every temperature, so the same random numbers)
+    give the exact grammaticality and the entropy (their own NLL per token); the first
+    `bleu_samples` give BLEU-4 against the first `num_references` held-out sentences (never
+    trained on) and Self-BLEU-4 among themselves; `examples` of them are kept as
+    ``(words, grammatical)`` pairs. The NLL of all of `heldout` (N, T) is computed at each temperature."""
+    from .grammar import is_grammatical
+
+    for name, value in (("bleu_samples", bleu_samples), ("examples", examples)):
+        if value > num_samples:
+            raise ValueError(f"{name}={value} exceeds num_samples={num_samples}")
+    references = vocab.decode(heldout[:num_references])
+
+    def metrics(samples: torch.Tensor, t: float) -> dict:               # samples: (N, T)
+        words = vocab.decode(samples)
+        return {"grammaticality": grammaticality(words, grammar),
+                "entropy": nll(generator, samples, t),
+                "nll_heldout": nll(generator, heldout, t),
+                "bleu4": bleu(words[:bleu_samples], references),
+                "self_bleu4": self_bleu(words[:bleu_samples]),
+                "examples": [(w, is_grammatical(w, grammar)) for w in words[:examples]]}
+
+    return temperature_sweep(generator, temperatures, num_samples, heldout.shape[1], metrics, seed=seed)

@@ -7,7 +7,8 @@ probabilities are known, a generator's samples can be scored exactly:
 
     NLL_oracle = -E_{Y ~ G_theta} [ 1/T sum_t log G_oracle(y_t | Y_{1:t-1}) ]
 
-Everything is deterministic from the seed.
+Everything is deterministic from the seed. The metric itself, `evaluation.nll`, lives with the other
+metrics (chapter 11); `paper_oracle` loads the SeqGAN authors' own oracle weights instead.
 """
 from __future__ import annotations
 
@@ -53,19 +54,3 @@ def oracle_data(oracle: Generator, num_sequences: int, length: int, seed: int = 
         parts = [oracle.generate(min(batch, num_sequences - i), length, generator=g)
                  for i in range(0, num_sequences, batch)]
     return torch.cat(parts)
-
-
-@torch.no_grad()
-def nll(model, tokens: torch.Tensor, temperature: float = 1.0, batch: int = 1000) -> float:
-    """Mean negative log-likelihood per token of `tokens` (N, T) under `model` sampled at `temperature`.
-
-    NLL-oracle is ``nll(oracle, generator samples)``; the NLL of held-out real data is
-    ``nll(generator, oracle samples)``; the generator's entropy estimate is ``nll(generator, its own samples)``
-    (chapters 8 and 11; `evaluation.nll` is this function)."""
-    temperature = _checks.positive_float("temperature", temperature)
-    tokens = _checks.token_batch(tokens, model.vocab_size)
-    total = 0.0
-    with denormals_flushed():
-        for i in range(0, tokens.shape[0], batch):
-            total += (-model.log_prob(tokens[i: i + batch], temperature).sum()).item()
-    return total / tokens.numel()

@@ -126,3 +126,21 @@ class RolloutPolicy:
     def load_state_dict(self, state: dict) -> None:
         if self.rate is not None:
             self.policy.load_state_dict(state)
+
+
+def exact_rollout_values(policy, tokens: torch.Tensor, reward_fn) -> torch.Tensor:
+    """Q(Y_{1:t-1}, y_t) = E[D(Y) | Y_{1:t}] under ``policy``, by enumerating every sequence: (B, T).
+
+    The expectation that K Monte Carlo rollouts estimate (chapter 6); the last column is D(Y).
+    Only for tiny problems (V^T sequences at most `toy.MAX_SEQUENCES`)."""
+    from .toy import MAX_SEQUENCES, ToyProblem, action_values, all_sequences, prefix_index
+
+    v, length = policy.vocab_size, tokens.shape[1]
+    if v ** length > MAX_SEQUENCES:
+        raise ValueError(f"{v}^{length} sequences is too many to enumerate (max {MAX_SEQUENCES})")
+    device = next(policy.parameters()).device
+    with torch.no_grad():
+        problem = ToyProblem.terminal(v, length, reward_fn(all_sequences(v, length, device=device)).double().cpu())
+        q = action_values(policy, problem)                                  # entry t: (V^t, V)
+        cols = [q[t][prefix_index(tokens[:, :t], v), tokens[:, t]] for t in range(length)]   # each (B,)
+    return torch.stack(cols, 1).float()                                     # (B, T)

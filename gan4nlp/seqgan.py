@@ -10,10 +10,25 @@ compute Q for every token with `rollout.rollout_rewards`, minimise
     loss = - sum_{batch, t} log G_theta(y_t | Y_{1:t-1}) * Q(Y_{1:t-1}, y_t)      (summed, no baseline)
 
 then clip the gradient norm to 5 and take an Adam step; the rollout policy then moves towards the
-generator. The discriminator then trains on fresh negatives. Every `eval_every` iterations the
-NLL-oracle of `eval_samples` generated sequences is recorded, for SeqGAN and for the MLE-only
-baseline (which continues maximum-likelihood training from the same pre-trained generator, one
-epoch over the real data per iteration).
+generator. The discriminator then trains on fresh negatives. As in the original code (and unlike
+this project before issue 9): every discriminator round, in pre-training and in the adversarial
+loop, sees as many real sequences as fresh generated ones (`gan_steps.train_discriminator`), and
+the adversarial generator steps use their own Adam (``Models.g_opt``, fresh moment estimates),
+separate from the one of MLE pre-training (``Models.pretrain_opt``); the original's ``g_opt`` and
+``pretrain_opt``.
+
+Every `eval_every` iterations the NLL-oracle of `eval_samples` generated sequences is recorded,
+for SeqGAN and for the MLE-only baseline (which continues maximum-likelihood training from the
+same pre-trained generator and optimiser state, one epoch over the real data per iteration, as
+the paper's MLE curve continues on the same epoch axis). At the end (``history["final"]``, also
+``summary.json`` from the command line) every model is measured on `final_samples` sequences:
+NLL-oracle, entropy (the NLL of its own samples) and NLL of held-out real data, for (a) the MLE
+model at the end of pre-training, (b) the continued MLE baseline, (c) SeqGAN at its last
+iteration (the end value, never the best point: picking the best needs the oracle); plus the
+temperature curves of both MLE models and their NLL-oracle interpolated at SeqGAN's entropy.
+
+The oracle (``oracle_source``) is a random LSTM drawn from the seed (``"random"``, `oracle`) or
+the SeqGAN authors' own weights (``"paper"``, `paper_oracle`, from ``oracle_path``).
 
 Checkpoints (``checkpoint.pt``, written atomically) hold every model, optimiser and random-number
 state, so a resumed run continues exactly as the uninterrupted one; they load with
@@ -31,13 +46,24 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from . import _checks
+from . import _checks, paper_oracle
 from .discriminator import Discriminator, DiscriminatorConfig
-from .oracle import OracleConfig, make_oracle, nll, oracle_data
+from .evaluation import nll
+from .gan_steps import mle_epoch, policy_gradient_step, train_discriminator  # noqa: F401  (chapters 8, 12 read them here)
+from .oracle import OracleConfig, make_oracle, oracle_data
 from .policy import Generator
-from .rollout import RolloutPolicy, rollout_rewards
+from .rollout import RolloutPolicy
 
 PHASES = ("mle", "d_pretrain", "adversarial", "baseline")
+ORACLES = ("random", "paper")
+TEMPERATURES = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1)   # the MLE models' temperature curves
+
+# The evaluation random streams: evaluation k of a run samples with the seed
+# seed * EVAL_SEED_STRIDE + k, a prime stride so that no two (seed, k) pairs share a stream;
+# the few sequences shown in samples.txt use k = -step (disjoint from the evaluations), and the
+# final measurements k = FINAL_EVAL_STEP (beyond any step of any preset).
+EVAL_SEED_STRIDE = 1_000_003
+FINAL_EVAL_STEP = 10**7
 
 
 @dataclass
@@ -46,25 +72,29 @@ class SeqGANConfig:
 
     seed: int = 0                      # seeds the oracle, its data and all training randomness
     oracle: OracleConfig = field(default_factory=OracleConfig)  # the "real world" LSTM and its data
+    oracle_source: str = "random"      # "random": an LSTM drawn from the seed; "paper": the authors' weights
+    oracle_path: str | None = None     # the authors' target_params_py3.pkl (None: paper_oracle.cached_path())
     heldout_sequences: int = 2000      # extra oracle samples never trained on (NLL of held-out real data)
     embed_dim: int = 32                # generator embedding size
     hidden_dim: int = 32               # generator LSTM size
     gen_init_std: float = 0.1          # generator parameters ~ N(0, gen_init_std^2)
-    gen_lr: float = 0.01               # Adam learning rate of the generator (MLE and adversarial)
+    gen_lr: float = 0.01               # Adam learning rate of MLE pre-training (the original's pretrain_opt)
+    adv_lr: float = 0.01               # learning rate of the adversarial phase's own Adam (the original's g_opt)
     grad_clip: float = 5.0             # gradient-norm clip of the generator
     batch_size: int = 64               # generator batch (MLE and adversarial step), discriminator batch
     pretrain_epochs: int = 120         # MLE pre-training epochs over the real data
     discriminator: DiscriminatorConfig = field(default_factory=DiscriminatorConfig)  # CNN settings, lr, L2
     d_pretrain_rounds: int = 50        # discriminator pre-training: rounds of fresh negatives ...
     d_epochs: int = 3                  # ... each trained for this many epochs (also in adversarial d-steps)
-    num_negatives: int = 10_000        # generated sequences per round (paired with all real data)
+    num_negatives: int = 10_000        # generated sequences per round, and as many real ones (balanced)
     adv_iterations: int = 800          # adversarial iterations (TOTAL_BATCH in the original code)
     g_steps: int = 1                   # generator steps per iteration
     d_steps: int = 5                   # discriminator rounds per iteration
     rollout_num: int = 16              # K, Monte Carlo rollouts per prefix
     rollout_update_rate: float | None = 0.8  # delayed copy rate; None = rollouts from the live generator
     eval_every: int = 5                # iterations (and pre-training epochs) between NLL-oracle evaluations
-    eval_samples: int = 10_000         # generated sequences per NLL-oracle evaluation
+    eval_samples: int = 10_000         # generated sequences per NLL-oracle evaluation during training
+    final_samples: int = 10_000        # sequences per final measurement (each model, each temperature)
     baseline: bool = True              # also train the MLE-only baseline over the same iterations
     checkpoint_every: int = 5          # iterations / epochs / rounds between checkpoints
 
@@ -75,16 +105,23 @@ class SeqGANConfig:
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise ValueError(f"{f.name} must be a non-negative integer, got {value!r}")
             elif f.name in ("heldout_sequences", "embed_dim", "hidden_dim", "batch_size", "d_epochs", "num_negatives",
-                            "rollout_num", "eval_every", "eval_samples", "checkpoint_every"):
+                            "rollout_num", "eval_every", "eval_samples", "final_samples", "checkpoint_every"):
                 _checks.positive_int(f.name, value)
-        for name in ("gen_init_std", "gen_lr", "grad_clip"):
+        for name in ("gen_init_std", "gen_lr", "adv_lr", "grad_clip"):
             _checks.positive_float(name, getattr(self, name))
         if self.rollout_update_rate is not None:
             _checks.unit_interval("rollout_update_rate", self.rollout_update_rate)
-        if isinstance(self.oracle, dict):
-            self.oracle = OracleConfig(**self.oracle)
-        if isinstance(self.discriminator, dict):
-            self.discriminator = DiscriminatorConfig(**self.discriminator)
+        if not isinstance(self.baseline, bool):
+            raise ValueError(f"baseline must be true or false, got {self.baseline!r}")
+        if self.oracle_source not in ORACLES:
+            raise ValueError(f"oracle_source must be one of {', '.join(ORACLES)}, got {self.oracle_source!r}")
+        if self.oracle_path is not None and not isinstance(self.oracle_path, str):
+            raise ValueError(f"oracle_path must be a path (a string), got {self.oracle_path!r}")
+        self.oracle = _sub_config("oracle", OracleConfig, self.oracle)
+        self.discriminator = _sub_config("discriminator", DiscriminatorConfig, self.discriminator)
+        if self.num_negatives > self.oracle.num_sequences:
+            raise ValueError(f"num_negatives ({self.num_negatives}) exceeds the {self.oracle.num_sequences} real "
+                             f"sequences: a discriminator round pairs as many real sequences as generated ones")
         if self.discriminator.vocab_size != self.oracle.vocab_size:
             raise ValueError(f"vocabulary mismatch: the discriminator has {self.discriminator.vocab_size} tokens, "
                              f"the generator and oracle {self.oracle.vocab_size}")
@@ -108,7 +145,7 @@ class SeqGANConfig:
                                        num_filters=(20, 20, 20, 20, 20))
             base = cls(oracle=oracle, discriminator=disc, heldout_sequences=500, pretrain_epochs=8,
                        d_pretrain_rounds=2, d_epochs=1, num_negatives=1000, adv_iterations=10, d_steps=1,
-                       rollout_num=4, eval_every=2, eval_samples=500, checkpoint_every=2)
+                       rollout_num=4, eval_every=2, eval_samples=500, final_samples=500, checkpoint_every=2)
         else:
             raise ValueError(f"unknown preset {name!r}; choose paper, cpu or quick")
         return dataclasses.replace(base, **overrides)
@@ -118,11 +155,29 @@ class SeqGANConfig:
         return json.loads(json.dumps(d))   # tuples -> lists: plain types only
 
 
+def _sub_config(name: str, cls, value):
+    """A nested config given as itself or as a dict of its fields (config.json, --set)."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be a {cls.__name__} or a dict of its fields, got {value!r}")
+    unknown = sorted(set(value) - {f.name for f in fields(cls)})
+    if unknown:
+        raise ValueError(f"{name} has no field {', '.join(unknown)}; its fields are "
+                         f"{', '.join(f.name for f in fields(cls))}")
+    if "filter_sizes" in value or "num_filters" in value:   # JSON lists back to the tuples the class keeps
+        value = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
+    return cls(**value)
+
+
 @dataclass
 class Models:
-    """Everything that trains, with its optimiser; `phase`/`step` say where the run is."""
+    """Everything that trains, with its optimisers; `phase`/`step` say where the run is. The generator
+    has two Adams, as the original code: `pretrain_opt` for MLE pre-training, `g_opt` for the
+    adversarial steps (untouched, so with empty moment estimates, until the adversarial phase)."""
 
     generator: Generator
+    pretrain_opt: torch.optim.Optimizer
     g_opt: torch.optim.Optimizer
     discriminator: Discriminator
     d_opt: torch.optim.Optimizer
@@ -132,8 +187,8 @@ class Models:
     rng: torch.Generator
     phase: int = 0
     step: int = 0
-    history: dict = field(default_factory=lambda: {"mle": [], "d_pretrain": [], "adversarial": [], "baseline": [],
-                                                   "samples": [], "final": {}})
+    history: dict = field(default_factory=lambda: {"oracle": None, "mle": [], "d_pretrain": [], "adversarial": [],
+                                                   "baseline": [], "samples": [], "pretrained": {}, "final": {}})
 
 
 def build(config: SeqGANConfig) -> Models:
@@ -144,78 +199,52 @@ def build(config: SeqGANConfig) -> Models:
             p.normal_(0.0, config.gen_init_std)
     disc = Discriminator(config.discriminator)
     baseline = copy.deepcopy(gen)
-    return Models(gen, torch.optim.Adam(gen.parameters(), lr=config.gen_lr), disc, disc.make_optimizer(),
-                  RolloutPolicy(gen, config.rollout_update_rate), baseline,
-                  torch.optim.Adam(baseline.parameters(), lr=config.gen_lr),
-                  torch.Generator().manual_seed(config.seed + 1))
+    m = Models(gen, torch.optim.Adam(gen.parameters(), lr=config.gen_lr),
+               torch.optim.Adam(gen.parameters(), lr=config.adv_lr), disc, disc.make_optimizer(),
+               RolloutPolicy(gen, config.rollout_update_rate), baseline,
+               torch.optim.Adam(baseline.parameters(), lr=config.gen_lr),
+               torch.Generator().manual_seed(config.seed + 1))
+    m.history["oracle"] = config.oracle_source
+    return m
+
+
+def make_world_oracle(config: SeqGANConfig) -> Generator:
+    """The oracle of `config`: drawn from the seed, or the authors' weights (checked against `config.oracle`)."""
+    if config.oracle_source == "random":
+        return make_oracle(config.oracle, seed=config.seed)
+    path = config.oracle_path or paper_oracle.cached_path()
+    if not Path(path).exists():
+        raise ValueError(f"the paper's oracle file {path} does not exist: give its path (--oracle-path) or allow "
+                         f"the download of that one file (--download-oracle)")
+    oracle = paper_oracle.load(path)
+    got = (oracle.vocab_size, oracle.embedding.embedding_dim, oracle.rnn.hidden_size)
+    want = (config.oracle.vocab_size, config.oracle.embed_dim, config.oracle.hidden_dim)
+    if got != want:
+        raise ValueError(f"the paper's oracle has vocabulary, embedding and hidden sizes {got} but the configuration "
+                         f"asks for {want}; use the cpu or paper preset")
+    return oracle
 
 
 def world(config: SeqGANConfig):
     """The oracle, its training data and held-out data: deterministic from the seed."""
-    oracle = make_oracle(config.oracle, seed=config.seed)
+    oracle = make_world_oracle(config)
     data = oracle_data(oracle, config.oracle.num_sequences, config.oracle.length, seed=config.seed + 100)
     heldout = oracle_data(oracle, config.heldout_sequences, config.oracle.length, seed=config.seed + 200)
     return oracle, data, heldout
 
 
 # ----- the steps --------------------------------------------------------------------------------
-def mle_epoch(gen: Generator, opt, data: torch.Tensor, config: SeqGANConfig, rng: torch.Generator) -> float:
-    """One epoch of teacher-forced maximum likelihood, shuffled batches; returns the mean loss."""
-    order = torch.randperm(data.shape[0], generator=rng)
-    total, count = 0.0, 0
-    for i in range(0, data.shape[0], config.batch_size):
-        batch = data[order[i: i + config.batch_size]]
-        opt.zero_grad()
-        loss = gen.mle_loss(batch)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(gen.parameters(), config.grad_clip)
-        opt.step()
-        total, count = total + loss.item() * batch.shape[0], count + batch.shape[0]
-    return total / count
-
-
 def discriminator_round(m: Models, data: torch.Tensor, config: SeqGANConfig) -> dict:
-    """Fresh negatives from the generator, then `d_epochs` epochs on real + generated."""
+    """Balanced: ``num_negatives`` fresh negatives against as many real sequences, ``d_epochs`` epochs."""
     return train_discriminator(m.generator, m.discriminator, m.d_opt, data, num_negatives=config.num_negatives,
                                d_epochs=config.d_epochs, batch_size=config.batch_size, rng=m.rng)
 
 
-def train_discriminator(gen: Generator, disc, d_opt, data: torch.Tensor, *, num_negatives: int, d_epochs: int,
-                        batch_size: int, rng: torch.Generator) -> dict:
-    """One discriminator round for any generator and token corpus `data` (N, T): `num_negatives`
-    fresh generated sequences, then `d_epochs` epochs on real + generated. Returns the last epoch's
-    loss and accuracy."""
-    fake = gen.generate(num_negatives, data.shape[1], generator=rng)                        # (M, T)
-    stats = {}
-    for _ in range(d_epochs):
-        stats = disc.train_epoch(data, fake, d_opt, batch_size=batch_size, generator=rng)
-    return stats
-
-
 def generator_step(m: Models, config: SeqGANConfig) -> dict:
-    """One adversarial generator step: sample, rollout rewards Q, policy-gradient loss, clip, Adam."""
+    """One adversarial generator step with the adversarial phase's own Adam (``m.g_opt``)."""
     return policy_gradient_step(m.generator, m.g_opt, m.rollout, m.discriminator.reward, batch_size=config.batch_size,
                                 length=config.oracle.length, rollout_num=config.rollout_num,
                                 grad_clip=config.grad_clip, rng=m.rng)
-
-
-def policy_gradient_step(gen: Generator, g_opt, rollout: RolloutPolicy, reward_fn, *, batch_size: int, length: int,
-                         rollout_num: int, grad_clip: float, rng: torch.Generator,
-                         rollout_fn=rollout_rewards) -> dict:
-    """SeqGAN's generator update (chapter 8): B sequences, Q of every token from `rollout_num`
-    rollouts of the rollout policy scored by `reward_fn` (the discriminator's D(Y)), the loss
-    -sum_{b,t} log G(y_t | Y_{1:t-1}) Q (summed over batch and time, as the original code), clip, step,
-    then the rollout policy moves towards the generator. ``rollout_fn`` estimates Q (the batched
-    `rollout.rollout_rewards`; benchmarks/rollout.py times the loop version through it too)."""
-    sample = gen.sample(batch_size, length, generator=rng)                                   # (B, T)
-    q = rollout_fn(rollout.policy, sample.tokens, reward_fn, rollout_num, generator=rng)  # (B, T)
-    loss = -(sample.log_prob * q).sum()
-    g_opt.zero_grad()
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(gen.parameters(), grad_clip)
-    g_opt.step()
-    rollout.update()
-    return {"g_loss": loss.item(), "mean_reward": float(q[:, -1].mean()), "mean_q": float(q.mean())}
 
 
 def evaluate(gen: Generator, oracle: Generator, n: int, length: int, rng: torch.Generator,
@@ -230,11 +259,36 @@ def evaluate(gen: Generator, oracle: Generator, n: int, length: int, rng: torch.
     return out
 
 
+def temperature_curve(gen: Generator, oracle: Generator, n: int, length: int, seed: int, heldout: torch.Tensor,
+                      temperatures=TEMPERATURES) -> list[dict]:
+    """`evaluate` at each temperature (n samples each, the same random stream for every temperature)."""
+    return [{"temperature": t, **evaluate(gen, oracle, n, length, torch.Generator().manual_seed(seed), heldout, t)}
+            for t in temperatures]
+
+
+def at_entropy(curve: list[dict], entropy: float) -> dict:
+    """The temperature and NLL-oracle at which a temperature curve reaches `entropy`, interpolated
+    linearly between the two neighbouring temperatures; None (with the reason) outside the curve."""
+    for a, b in zip(curve, curve[1:]):
+        lo, hi = sorted((a["entropy"], b["entropy"]))
+        if lo <= entropy <= hi and hi > lo:
+            w = (entropy - a["entropy"]) / (b["entropy"] - a["entropy"])
+            return {"temperature": a["temperature"] + w * (b["temperature"] - a["temperature"]),
+                    "nll_oracle": a["nll_oracle"] + w * (b["nll_oracle"] - a["nll_oracle"])}
+    return {"temperature": None, "nll_oracle": None,
+            "note": f"entropy {entropy:.4f} is outside the curve's range "
+                    f"{min(r['entropy'] for r in curve):.4f}-{max(r['entropy'] for r in curve):.4f}"}
+
+
+def _point(row: dict) -> dict:
+    return {k: row[k] for k in ("nll_oracle", "entropy", "nll_heldout")}
+
+
 # ----- checkpoints ------------------------------------------------------------------------------
 def save_checkpoint(m: Models, config: SeqGANConfig, path: Path) -> None:
     state = {
         "config": config.to_dict(), "phase": m.phase, "step": m.step, "history": m.history,
-        "generator": m.generator.state_dict(), "g_opt": m.g_opt.state_dict(),
+        "generator": m.generator.state_dict(), "pretrain_opt": m.pretrain_opt.state_dict(), "g_opt": m.g_opt.state_dict(),
         "discriminator": m.discriminator.state_dict(), "d_opt": m.d_opt.state_dict(),
         "rollout": m.rollout.state_dict(), "baseline": m.baseline.state_dict(), "b_opt": m.b_opt.state_dict(),
         "rng": m.rng.get_state(), "torch_rng": torch.get_rng_state(),
@@ -247,8 +301,12 @@ def save_checkpoint(m: Models, config: SeqGANConfig, path: Path) -> None:
 def load_checkpoint(m: Models, config: SeqGANConfig, path: Path) -> None:
     state = torch.load(path, weights_only=True)
     if state["config"] != config.to_dict():
-        raise ValueError(f"{path} was written with a different configuration; use another output folder")
+        old, new = state["config"], config.to_dict()
+        diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        raise ValueError(f"{path} was written with a different configuration (differs in {', '.join(diff)}); "
+                         f"use another output folder")
     m.generator.load_state_dict(state["generator"])
+    m.pretrain_opt.load_state_dict(state["pretrain_opt"])
     m.g_opt.load_state_dict(state["g_opt"])
     m.discriminator.load_state_dict(state["discriminator"])
     m.d_opt.load_state_dict(state["d_opt"])
@@ -278,10 +336,20 @@ def train(config: SeqGANConfig, out_dir: str | Path | None = None, *, progress: 
     units = {"mle": config.pretrain_epochs, "d_pretrain": config.d_pretrain_rounds,
              "adversarial": config.adv_iterations, "baseline": config.adv_iterations if config.baseline else 0}
     done = 0
-    eval_rng = lambda step: torch.Generator().manual_seed(config.seed * 1_000_003 + step)  # noqa: E731
+    eval_seed = lambda step: config.seed * EVAL_SEED_STRIDE + step  # noqa: E731
+    eval_rng = lambda step: torch.Generator().manual_seed(eval_seed(step))  # noqa: E731
+
+    def end_of_pretraining():
+        m.baseline.load_state_dict(m.generator.state_dict())   # the baseline continues from here,
+        m.b_opt.load_state_dict(m.pretrain_opt.state_dict())   # optimiser state included
+        m.rollout.load_state_dict(m.generator.state_dict())
+        m.history["pretrained"] = {"mle_temperature": temperature_curve(
+            m.generator, oracle, config.final_samples, length, eval_seed(FINAL_EVAL_STEP), heldout)}
 
     while m.phase < len(PHASES):
         name = PHASES[m.phase]
+        if name == "mle" and units["mle"] == 0 and not m.history["pretrained"]:
+            end_of_pretraining()
         bar = tqdm(total=units[name], initial=m.step, desc=name, disable=not progress, leave=False)
         while m.step < units[name]:
             if stop_after is not None and done >= stop_after:
@@ -292,12 +360,11 @@ def train(config: SeqGANConfig, out_dir: str | Path | None = None, *, progress: 
             m.step += 1
             row = {"step": m.step}
             if name == "mle":
-                row["loss"] = mle_epoch(m.generator, m.g_opt, data, config, m.rng)
+                row["loss"] = mle_epoch(m.generator, m.pretrain_opt, data, config, m.rng)
                 if m.step % config.eval_every == 0 or m.step == units[name]:
                     row.update(evaluate(m.generator, oracle, config.eval_samples, length, eval_rng(m.step)))
                 if m.step == units[name]:
-                    m.baseline.load_state_dict(m.generator.state_dict())   # the baseline starts here
-                    m.rollout.load_state_dict(m.generator.state_dict())
+                    end_of_pretraining()
             elif name == "d_pretrain":
                 row.update(discriminator_round(m, data, config))
             elif name == "adversarial":
@@ -308,7 +375,7 @@ def train(config: SeqGANConfig, out_dir: str | Path | None = None, *, progress: 
                 if m.step % config.eval_every == 0 or m.step == units[name]:
                     row.update(evaluate(m.generator, oracle, config.eval_samples, length, eval_rng(m.step)))
                     m.history["samples"].append({"step": m.step, "tokens": m.generator.generate(
-                        4, length, generator=eval_rng(-m.step)).tolist()})
+                        4, length, generator=eval_rng(-m.step)).tolist()})   # -step: the shown samples' stream
             else:  # baseline: one more MLE epoch per adversarial iteration
                 row["loss"] = mle_epoch(m.baseline, m.b_opt, data, config, m.rng)
                 if m.step % config.eval_every == 0 or m.step == units[name]:
@@ -323,16 +390,40 @@ def train(config: SeqGANConfig, out_dir: str | Path | None = None, *, progress: 
         m.phase, m.step = m.phase + 1, 0
 
     if not m.history["final"]:
-        m.history["final"] = {
-            "seqgan": evaluate(m.generator, oracle, config.eval_samples, length, eval_rng(10**7), heldout),
-            "mle": evaluate(m.baseline, oracle, config.eval_samples, length, eval_rng(10**7), heldout)
-            if config.baseline else None,
-            "oracle_entropy": nll(oracle, heldout),
-        }
+        m.history["final"] = final_summary(m, config, oracle, heldout, eval_seed(FINAL_EVAL_STEP))
     if out is not None:
         save_checkpoint(m, config, out / "checkpoint.pt")
         (out / "history.json").write_text(json.dumps(m.history, indent=1))
     return m.history
+
+
+def final_summary(m: Models, config: SeqGANConfig, oracle: Generator, heldout: torch.Tensor, seed: int) -> dict:
+    """The end-of-run measurements (see the module docstring); every model on the same random stream."""
+    n, length = config.final_samples, config.oracle.length
+    curve = m.history["pretrained"]["mle_temperature"]
+    mle = next(r for r in curve if r["temperature"] == 1.0)
+    seqgan = evaluate(m.generator, oracle, n, length, torch.Generator().manual_seed(seed), heldout)
+    out = {"oracle": config.oracle_source, "samples": n, "oracle_entropy": nll(oracle, heldout),
+           "mle": _point(mle), "seqgan": seqgan, "mle_temperature": curve,
+           "mle_at_seqgan_entropy": at_entropy(curve, seqgan["entropy"])}
+    if config.baseline and m.phase >= len(PHASES):     # the baseline phase finished
+        continued = temperature_curve(m.baseline, oracle, n, length, seed, heldout)
+        out["mle_continued"] = _point(next(r for r in continued if r["temperature"] == 1.0))
+        out["mle_continued_temperature"] = continued
+        out["mle_continued_at_seqgan_entropy"] = at_entropy(continued, seqgan["entropy"])
+    return out
+
+
+def summary_from_checkpoint(out_dir: str | Path) -> dict:
+    """`final_summary` of a run folder whose adversarial phase has finished but whose baseline phase
+    has not (an interrupted run): everything except the continued MLE model, marked ``"partial"``."""
+    config, m = load_models(out_dir)
+    if len(m.history["adversarial"]) < config.adv_iterations:
+        raise ValueError(f"{out_dir}: the adversarial phase has not finished "
+                         f"({len(m.history['adversarial'])} of {config.adv_iterations} iterations)")
+    oracle, _, heldout = world(config)
+    summary = final_summary(m, config, oracle, heldout, config.seed * EVAL_SEED_STRIDE + FINAL_EVAL_STEP)
+    return {**summary, "partial": "the continued-MLE baseline phase did not finish; no mle_continued"}
 
 
 def load_models(out_dir: str | Path) -> tuple[SeqGANConfig, Models]:

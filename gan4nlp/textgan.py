@@ -2,7 +2,7 @@
 generator after maximum-likelihood pre-training, on the same data with the same budget.
 
 - ``method="seqgan"``: REINFORCE with Monte Carlo rollouts, the discriminator's D(Y) as reward
-  (Yu et al. 2017; `seqgan.policy_gradient_step`, chapter 8).
+  (Yu et al. 2017; `gan_steps.policy_gradient_step`, chapter 8).
 - ``method="gumbel"``: the Gumbel-softmax road (chapter 9; Jang et al. 2017, Maddison et al.
   2017; RelGAN, Nie et al. 2019, feeds such vectors to the discriminator). The generator writes
   relaxed one-hot vectors y_t = softmax((logits_t + g_t) / tau) (straight-through: exact one-hot
@@ -43,7 +43,7 @@ from .evaluation import nll
 from .grammar import LENGTH, PCFG, Vocabulary, corpus, grammaticality_rate
 from .policy import Generator
 from .rollout import RolloutPolicy
-from .seqgan import mle_epoch, policy_gradient_step, train_discriminator
+from .gan_steps import mle_epoch, policy_gradient_step, train_discriminator
 
 METHODS = ("seqgan", "gumbel", "mle")
 

@@ -320,3 +320,126 @@ def policy_gradient_theorem(policy, problem: ToyProblem) -> torch.Tensor:
 
 def _device(policy):
     return next(policy.parameters()).device
+
+
+# ------------------------------------------------------------------------------------------------
+# Chapter 6: how much do Monte Carlo rollouts lower the variance of the gradient? Exactly.
+
+def step_scores(policy, problem: ToyProblem) -> torch.Tensor:
+    """The score of every step of every sequence, s_t(Y) = grad ln pi(y_t | Y_{1:t-1}):
+    (V^T, T, P), sequences in lexicographic order, P the flat parameter count.
+
+    One autograd call per (sequence, step), so only for tiny problems (V^T up to a few hundred)."""
+    seqs = all_sequences(problem.vocab_size, problem.length, device=_device(policy))
+    params = [p for p in policy.parameters() if p.requires_grad]
+    rows = []
+    with torch.enable_grad():
+        for y in seqs:
+            log_pi = policy.log_prob(y.unsqueeze(0))[0]                          # (T,)
+            rows.append(torch.stack([flat(torch.autograd.grad(log_pi[t], params, retain_graph=True))
+                                     for t in range(problem.length)]))        # (T, P)
+    return torch.stack(rows).detach()
+
+
+def rollout_gradient_variance(policy, problem: ToyProblem, rollout_nums, *, baseline: bool = False,
+                              scores: torch.Tensor | None = None) -> dict:
+    """Exact total variance (trace of the covariance) of one-sentence policy-gradient estimates
+    (chapter 6), by enumeration:
+
+    - ``"reinforce"``: g = sum_t G_t s_t with G_t the reward-to-go of the sentence itself (for a
+      reward at the end only, G_t = R(Y) at every step: chapter 4's estimator);
+    - ``"rollouts"``: g_K = sum_t Q_K(t) s_t, where for t < T the reward of step t is r_t plus the
+      mean of the rewards after t over K independent rollouts of the policy from Y_{1:t}, and for
+      t = T it is r_T (SeqGAN's Q with the generator as rollout policy); one entry per K in
+      `rollout_nums`;
+    - ``"exact_q"``: the limit K -> infinity, g = sum_t q_pi(Y_{1:t-1}, y_t) s_t.
+
+    With ``baseline=True`` every weight has the exact state value v_pi(Y_{1:t-1}) subtracted (the
+    best state baseline of chapter 5, still unbiased): G_t - v, Q_K(t) - v, q_pi - v. ``scores``:
+    `step_scores(policy, problem)`, when already computed (the slow part).
+
+    Law of total variance, over the sentence Y and then the rollouts given Y: rollouts from
+    different prefixes are independent and each Q_K(t) has mean q_pi(Y_{1:t-1}, y_t) and variance
+    sigma_t^2(Y_{1:t}) / K given Y, so
+
+        Var[g_K] = Var[g_exact_q] + (1/K) E_Y[ sum_{t<T} sigma_t^2(Y_{1:t}) |s_t|^2 ].
+
+    Only the second term, the rollouts' own noise, falls like 1/K; the first, from drawing the
+    sentence, stays. Returns a dict with those entries (floats; ``"rollouts"`` a list), plus
+    ``"floor"`` (the first term), ``"rollout_part"`` (the expectation multiplying 1/K) and
+    ``"grad_norm_sq"`` (|grad J|^2)."""
+    ks = [_checks.positive_int("rollout_nums", k) for k in rollout_nums]
+    if not ks:
+        raise ValueError("rollout_nums must list at least one number of rollouts")
+    v, t_len = problem.vocab_size, problem.length
+    seqs = all_sequences(v, t_len, device=_device(policy))
+    with torch.no_grad():
+        p = policy.log_prob(seqs).sum(-1).exp().double()                          # (N,)
+        rewards = problem.rewards(seqs, torch.float64)                            # (N, T): r_t
+        to_go = rewards.flip(-1).cumsum(-1).flip(-1)                              # (N, T): G_t
+        future = to_go - rewards                                                  # (N, T): rewards after t
+        q = torch.empty_like(to_go)                                               # q_pi(Y_{1:t-1}, y_t)
+        sigma2 = torch.zeros_like(to_go)                                          # Var[future | Y_{1:t}]
+        for t in range(t_len):
+            block = p.reshape(v ** (t + 1), -1)                                   # prefix by continuation
+            w = block / block.sum(-1, keepdim=True)
+            mean_f = (w * future[:, t].reshape(v ** (t + 1), -1)).sum(-1, keepdim=True)
+            mean_f2 = (w * future[:, t].reshape(v ** (t + 1), -1) ** 2).sum(-1, keepdim=True)
+            q[:, t] = rewards[:, t] + mean_f.expand_as(block).reshape(-1)
+            sigma2[:, t] = (mean_f2 - mean_f ** 2).clamp_min(0).expand_as(block).reshape(-1)
+        if baseline:                                                              # v_pi(Y_{1:t-1}) = E[G_t | Y_{1:t-1}]
+            value = torch.stack([(p.reshape(v ** t, -1) * to_go[:, t].reshape(v ** t, -1)).sum(-1, keepdim=True)
+                                 .div(p.reshape(v ** t, -1).sum(-1, keepdim=True))
+                                 .expand(v ** t, v ** (t_len - t)).reshape(-1) for t in range(t_len)], 1)
+            to_go, q = to_go - value, q - value
+    if scores is None:
+        scores = step_scores(policy, problem)
+    if tuple(scores.shape[:2]) != (v ** t_len, t_len):
+        raise ValueError(f"scores must be step_scores(policy, problem), shape ({v ** t_len}, {t_len}, P); "
+                         f"got {tuple(scores.shape)}")
+    scores = scores.double()                                                      # (N, T, P)
+    grad = (p[:, None] * (q[:, :, None] * scores).sum(1)).sum(0)                  # grad J = E[sum_t q_t s_t]
+    norm_sq = float(grad @ grad)
+
+    def second_moment(weights):                                                   # E |sum_t w_t s_t|^2
+        return float((p * ((weights[:, :, None] * scores).sum(1) ** 2).sum(-1)).sum())
+
+    reinforce = second_moment(to_go) - norm_sq
+    floor = second_moment(q) - norm_sq
+    part = float((p * (sigma2 * (scores ** 2).sum(-1)).sum(-1)).sum())             # sigma2 is 0 at t = T
+    return {"reinforce": reinforce, "exact_q": floor, "rollouts": [floor + part / k for k in ks],
+            "rollout_nums": ks, "floor": floor, "rollout_part": part, "grad_norm_sq": norm_sq}
+
+
+def hotelling_p_value(d2: float, dims: int, repeats: int) -> float:
+    """P-value of Hotelling's test that the mean of `repeats` estimates equals the exact value,
+    from ``d2, dims = GradientStats.bias_chi2()`` (chapters 4, 7, 8).
+
+    With the covariance estimated from the same R estimates, d^2 is Hotelling's T^2:
+    (R - k) / (k (R - 1)) d^2 has the F(k, R - k) distribution for normal estimates, and
+    E[d^2 / k] = (R - 1) / (R - k - 2), about R / (R - k), not 1 (1.38 for k = 26, R = 100). For R
+    much larger than k this tends to the chi-square test with k degrees of freedom (SciPy's F
+    distribution gives the tail)."""
+    k = _checks.positive_int("dims", dims)
+    r = _checks.positive_int("repeats", repeats)
+    if r <= k:
+        raise ValueError(f"repeats must exceed dims for Hotelling's test, got repeats={r}, dims={k}")
+    if not d2 >= 0:
+        raise ValueError(f"d2 must be a non-negative number, got {d2}")
+    f = (r - k) / (k * (r - 1)) * d2
+    from scipy.stats import f as f_distribution
+
+    return float(f_distribution.sf(f, k, r - k))                              # P(F(k, R - k) > f)
+
+
+def shifted_problem(problem: ToyProblem, offset: float) -> ToyProblem:
+    """The same problem with ``offset`` added to the final reward: R(Y) + c for every sequence
+    (chapter 5).
+
+    The exact gradient does not change (sum_Y grad p(Y) c = c grad 1 = 0); the variance of
+    REINFORCE without a baseline does."""
+    if offset == 0:
+        return problem
+    tables = list(problem.step_rewards)
+    tables[-1] = tables[-1] + offset
+    return ToyProblem(problem.vocab_size, problem.length, tables, problem.name)

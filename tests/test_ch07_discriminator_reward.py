@@ -1,9 +1,12 @@
 """Chapter 7 (the discriminator as reward): the derivations against exact answers, the exercise
-checks, the reward widget, and every number the chapter's prose quotes.
+checks, the reward widget, and the chapter's prose.
 
-The prose numbers come from running the notebook's own code cells (read from the committed
-notebooks), so a change in the library that moves them fails here rather than silently
-contradicting the text. No timing assertions: `benchmarks/widgets_discriminator.py` times the widget.
+The prose's numbers are written by the cells that compute them (`gan4nlp.prose.say`). The tests run
+the committed notebook's code cells, check that those cells are hidden code that ran, that the
+Markdown they display holds the values recomputed here from the run's own data, and that every claim
+the text makes in words (accuracy rises, rewards pile up near 0, ...) holds with a margin: no test sits
+on a rounding boundary, so another CPU's kernels cannot flip it. No timing assertions:
+`benchmarks/widgets_discriminator.py` times the widget.
 """
 import json
 import math
@@ -115,17 +118,14 @@ def test_reinforce_is_unbiased_for_the_fixed_discriminator_reward(tiny):
     by_hand = torch.autograd.grad((log_g.exp().detach() * d * log_g).sum(), [gen_policy.logits])[0].reshape(-1)
     torch.testing.assert_close(by_hand, exact, atol=1e-12, rtol=0)
     assert abs(exact.norm().item() - 0.0770) <= 0.00005 + 1e-9      # the chapter's 0.0770 (float64, exact)
-    mean_square = []
-    for seed in range(6):
+    p_values = []
+    for seed in range(6):   # Hotelling's test of the mean of 100 estimates against the exact gradient
         stats = gradient_stats(Reinforce(), gen_policy, judge, num_samples=1000, repeats=100, seed=seed, exact=exact)
-        z = stats.bias / stats.standard_errors
-        mean_square.append((z ** 2).mean().item())
-        if seed == 0:   # the notebook's run: max |z| 2.87 < 3, mean z^2 1.48, relative bias 0.029
-            assert z.abs().max().item() < 3
-            # Monte Carlo figures: a token drawn differently on another CPU's kernels moves them
-            # slightly, so a tolerance of a few last digits, not a rounded string
-            assert abs(mean_square[0] - 1.48) < 0.03 and abs(stats.relative_bias - 0.029) < 0.002
-    assert all(0.75 <= m <= 1.25 for m in mean_square[1:])     # "other seeds give 0.8 to 1.2"
+        d2, k = stats.bias_chi2()
+        p_values.append(toy.hotelling_p_value(d2, k, stats.repeats))
+        assert stats.relative_bias < 0.1
+    # unbiased: p-values spread over [0, 1]; the chance that all six fall below 0.01 is 1e-12
+    assert max(p_values) > 0.01 and sum(p > 0.05 for p in p_values) >= 3
 
 
 def test_saturating_rewards_lose_their_gradient_and_log_d_keeps_it(tiny):
@@ -327,66 +327,107 @@ def test_reward_explorer_builds_and_updates(small_history):
 
 
 # ------------------------------------------------------------------------------------------------
-# The numbers the prose quotes, from the notebook's own cells
+# The prose: its numbers are rendered by the cells that compute them (gan4nlp.prose.say)
 
-def notebook_namespace(lang):
-    """Executes the imports, corpus, training, extremes and prefix cells of the committed notebook."""
+SKIPPED = ("google.colab", "reward_explorer(")            # the Colab install and the interactive widget
+
+
+@pytest.fixture(scope="module", params=["en", "th"])
+def chapter(request):
+    """Runs every code cell of the committed notebook (but the Colab install and the widget) in one
+    namespace, with `gan4nlp.prose.say` recording the Markdown it would display. Returns the language,
+    the namespace, the recorded Markdown (one entry per call) and the notebook's cells."""
+    import gan4nlp.prose
+
+    lang = request.param
     cells = json.loads((ROOT / "notebooks" / lang / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
-    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    wanted = ["LANG = ", "grammar.corpus(", "record_training(", "ranked = final.argsort", "cut[:, k:] = 0"]
-    namespace = {}
-    for marker in wanted:
-        (src,) = [c for c in code if marker in c]
-        exec(compile(src, f"{lang}/{NOTEBOOK}", "exec"), namespace)
-    return namespace
+    said, namespace = [], {}
+    torch.set_num_threads(1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gan4nlp.prose, "say", lambda *paragraphs: said.append("\n\n".join(p.strip() for p in paragraphs)))
+        for cell in cells:
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "code" and not any(marker in src for marker in SKIPPED):
+                exec(compile(src, f"{lang}/{NOTEBOOK}", "exec"), namespace)
+    import matplotlib.pyplot as plt
+    plt.close("all")
+    return lang, namespace, said, cells
 
 
-CLAIMS = {   # language: numbers quoted in that edition's prose
-    "en": dict(acc3=89, acc10=98, fake0=0.39, fake12=0.03, norm_ratio=(0.08, 0.17), log_growth=(3.5, 5.0),
-               grammatical_favourite=True, prefix2=0.01, prefix4=0.66, whole=0.95),
-    "th": dict(acc3=89, acc10=95, fake0=0.34, fake12=0.06, norm_ratio=(0.25, 0.4), log_growth=(8.0, 13.0),
-               grammatical_favourite=False, prefix2=0.22, prefix4=0.78, whole=0.94),
-}
+def test_prose_cells_are_hidden_code_and_all_of_them_ran(chapter):
+    _, _, said, cells = chapter
+    say_cells = [c for c in cells if c["cell_type"] == "code" and "say(" in "".join(c["source"])]
+    assert len(say_cells) >= 10
+    assert all("remove-input" in c["metadata"].get("tags", []) for c in say_cells)
+    assert len(said) == len(say_cells)                    # one Markdown output per prose cell, none failed
 
 
-def near(value, claim, digits=2):
-    """`value` shown with `digits` decimals reads as `claim`."""
-    return abs(value - claim) <= 0.5 * 10 ** -digits + 1e-9
-
-
-@pytest.mark.parametrize("lang", ["en", "th"])
-def test_prose_numbers(lang, capsys):
-    ns = notebook_namespace(lang)
-    capsys.readouterr()
-    claims, history, grammar = CLAIMS[lang], ns["history"], ns["grammar"]
+def test_prose_shows_the_numbers_the_run_computed(chapter):
+    """Each number is recomputed here from the run's own data (not from the f-strings) and must be
+    in the displayed Markdown, formatted as the text formats it."""
+    stats_f = pytest.importorskip("scipy.stats")
+    lang, ns, said, _ = chapter
+    text = "\n".join(said)
+    history = ns["history"]
     acc, fake = history["heldout_accuracy"], history["fake_rewards"]
-    assert round(100 * acc[0]) == 50 and round(100 * acc[3]) == claims["acc3"]
-    assert round(100 * acc[10]) == claims["acc10"]
-    assert history["train_accuracy"][12] > 0.99
-    assert near(fake[0].mean().item(), claims["fake0"]) and near(fake[12].mean().item(), claims["fake12"])
-    assert fake[12].median().item() < 0.001
-    assert grammar.grammaticality_rate(ns["vocab"].decode(ns["heldout_fake"]), ns["pcfg"]) < 0.01
-    norms = history["measures"]
-    peak = max(norms["D"])
-    assert norms["D"].index(peak) == 2                                      # "largest at epoch 2"
-    assert claims["norm_ratio"][0] < norms["D"][12] / peak < claims["norm_ratio"][1]
-    assert claims["log_growth"][0] < norms["log D - b"][12] / norms["log D - b"][1] < claims["log_growth"][1]
-    assert all(norms["log D - b"][e] > norms["log D - b"][1] for e in range(2, 13))
-    # the favourites and the <eos> cue
-    final, ranked = ns["final"], ns["ranked"]
-    favourites = [grammar.is_grammatical(ns["vocab"].decode(ns["heldout_fake"][i]), ns["pcfg"]) for i in ranked[:5]]
-    assert any(favourites) == claims["grammatical_favourite"]
-    assert final[ranked[0]].item() > 0.95 and final[ranked[-1]].item() < 1e-4
-    cue = ns["cue"]
-    assert final[cue].mean().item() < 0.01 < final[~cue].mean().item()
-    assert all(ns["after_eos"][i].any() for i in ranked[-4:])              # the bottom rows go on after <eos>
-    # prefixes of real sentences
+    expected = [f"{acc[0]:.0%}", f"{acc[3]:.0%}", f"{acc[10]:.0%}", f"{history['train_accuracy'][12]:.1%}",
+                f"{fake[0].mean().item():.2f}", f"{fake[12].mean().item():.2f}",
+                f"{fake[12].median().item():.4f}"]
+    d = fake.double()
+    ess = (d.sum(1) ** 2 / (d ** 2).sum(1) / d.shape[1]).tolist()           # effective sample size / N per epoch
+    expected += [f"{ess[0]:.0%}", f"{ess[12]:.1%}"]
+    norms = history["measures"]["D"]
+    peak = norms.index(max(norms))
+    expected += [f"{norms[12] / norms[peak]:.0%}", f"after {peak} epochs" if lang == "en" else f"หลังฝึก {peak} epoch"]
     disc, heldout = ns["disc"], ns["heldout_real"]
-    cut_means = {}
     for k in (2, 4):
         longer = heldout[:, k] != 0
         cut = heldout[longer].clone()
         cut[:, k:] = 0
-        cut_means[k] = disc.reward(cut).mean().item()
-    assert near(cut_means[2], claims["prefix2"]) and near(cut_means[4], claims["prefix4"])
-    assert near(disc.reward(heldout).mean().item(), claims["whole"])
+        expected.append(f"{disc.reward(cut).mean().item():.2f}")
+    expected.append(f"{disc.reward(heldout).mean().item():.2f}")
+    final, cue = fake[-1], ns["cue"]
+    expected += [f"{final[cue].mean().item():.4f}", f"{int(cue.sum())}"]
+    stats = ns["stats"]                                                        # REINFORCE on the tiny problem
+    d2, k = stats.bias_chi2()
+    r = stats.repeats
+    expected += [f"{d2:.1f}", f"k={k}", f"{stats_f.f.sf((r - k) / (k * (r - 1)) * d2, k, r - k):.2f}"]
+    paper = Discriminator()
+    expected.append(f"{sum(p.numel() for p in paper.parameters()) / 1e6:.1f}")
+    missing = [number for number in expected if number not in text]
+    assert not missing, f"{lang}: computed values missing from the prose: {missing}"
+
+
+def test_qualitative_claims_hold_with_margins(chapter):
+    """What the text says in words, checked with margins far from any rounding boundary."""
+    lang, ns, _, _ = chapter
+    history = ns["history"]
+    acc, fake = history["heldout_accuracy"], history["fake_rewards"]
+    assert abs(acc[0] - 0.5) < 0.05                                   # "from chance"
+    assert acc[3] > acc[0] + 0.2 and acc[10] > acc[3]                 # "climbs"
+    assert history["train_accuracy"][12] > 0.98                       # "starting to memorise"
+    assert len(ns["real"]) == len(ns["fake"])                         # "equal numbers" of both classes
+    assert fake[12].mean() < fake[0].mean() / 3                       # the mean reward "falls"
+    start = torch.cat([history["real_rewards"][0], fake[0]])
+    assert start.std() < 0.15                                         # "about the same reward" before training
+    assert fake[12].median() < 0.01                                   # "a pile near 0"
+    assert fake[3].std() > 3 * fake[0].std()                          # after three epochs "a wide spread"
+    assert history["real_rewards"][10].median() > 0.9 and fake[10].median() < 0.1   # after ten: near 1 and near 0
+    final, cue = fake[-1], ns["cue"]
+    assert final[cue].mean() < 0.25 * final[~cue].mean()              # the <eos> cue is "a giveaway"
+    assert all(ns["after_eos"][i].any() for i in ns["ranked"][-4:])   # the bottom rows go on after <eos>
+    if lang == "en":                                                  # "most favourites begin with a determiner"
+        determiners = {"the", "a", "an", "some", "these", "this", "that", "those", "every", "two", "three"}
+        starts = [ns["vocab"].tokens[int(ns["heldout_fake"][i][0])] for i in ns["ranked"][:5]]
+        assert sum(w in determiners for w in starts) >= 3
+    assert max(ns["prefix_d"].values()) < ns["whole_d"] - 0.1         # prefixes are judged as finished sentences
+    assert ns["z"].abs().max() < 4 and ns["p_value"] > 0.01           # "no reason to doubt" unbiasedness
+    norms, log_norms = history["measures"]["D"], history["measures"]["log D - b"]
+    peak = norms.index(max(norms))
+    assert 1 <= peak <= 4 and norms[12] < 0.5 * norms[peak]           # largest early, then "down to a fraction"
+    assert log_norms[12] > 2 * log_norms[1] and all(log_norms[e] > log_norms[1] for e in range(2, 13))
+    ess = ns["ess"]
+    assert ess[0] > 0.9 and ess[12] < 0.25 and ess[12] < ess[peak] / 3   # the spread of the rewards collapses
+    table = ns["norm_table"]
+    assert abs(table[8][0] / table[4][0] / math.exp(-4) - 1) < 0.2 and table[16][0] < 1e-6   # like e^{-c}
+    assert table[16][2] > table[0][2]                                 # log D keeps its gradient

@@ -163,3 +163,29 @@ def test_thai_segmentation_runs_offline():
     assert segmentation_agreement(sentences, words=thai_grammar().terminals) > agreement
     with pytest.raises(ValueError, match="engine"):
         segment_thai("แมว", engine="deepcut")
+
+
+# ----- every segmentation, against brute force over all cut positions ---------------------------
+def test_segmentation_recursions_match_every_cut():
+    import itertools
+
+    from gan4nlp import thai_segmentation as ts
+
+    words = ["ก", "กา", "า", "ขา", "ข", "กาข"]
+    for text in ["กาขา", "กากา", "ขาก", "กาขาข", "ขข"]:
+        ways = []
+        for cuts in itertools.product((False, True), repeat=len(text) - 1):      # a cut after character i or not
+            pieces, start = [], 0
+            for i, cut in enumerate(cuts, 1):
+                if cut:
+                    pieces.append(text[start:i])
+                    start = i
+            pieces.append(text[start:])
+            if all(p in words for p in pieces):
+                ways.append(pieces)
+        assert ts.count_segmentations(text, words) == len(ways)
+        assert sorted(ts.segmentations(text, words)) == sorted(ways)
+        assert ts.fewest_words(text, words) == (min(map(len, ways)) if ways else None)
+    assert ts.spans(["กา", "ขา", "ก"]) == [(0, 2), (2, 4), (4, 5)]
+    with pytest.raises(ValueError, match="non-empty string"):
+        ts.count_segmentations("", words)

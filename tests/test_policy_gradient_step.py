@@ -1,4 +1,4 @@
-"""seqgan.policy_gradient_step's loss against the sum written out: -sum_{b,t} log G(y_t | Y_{1:t-1}) Q_t.
+"""gan_steps.policy_gradient_step's loss against the sum written out: -sum_{b,t} log G(y_t | Y_{1:t-1}) Q_t.
 
 The reward is D(Y) = 1 if the first token is 0: every rollout continues a prefix that holds the
 first token, so Q(Y_{1:t-1}, y_t) = D(Y) exactly at every t, and the loss is known in closed form."""
@@ -9,7 +9,7 @@ import torch
 
 from gan4nlp.policy import Generator
 from gan4nlp.rollout import RolloutPolicy
-from gan4nlp.seqgan import policy_gradient_step
+from gan4nlp.gan_steps import policy_gradient_step
 
 from test_evaluation import lstm_log_probs_by_hand
 

@@ -1,73 +1,66 @@
 #!/usr/bin/env python3
 """Render built book pages to PNG with headless Chromium, with the network cut off.
 
-Usage: python book/tools/screenshots.py [--size 1280,1600] PAGE [PAGE ...]
+Usage: python book/tools/screenshots.py [--width 1280] [--height 1600] [--full] PAGE [PAGE ...]
 
 PAGE is a built HTML file, absolute or relative to _build/html (e.g. ``index.html``,
-``th/book/th/intro.html``). PNGs go to _build/screenshots/, named after the page path.
-Every host name resolves to nothing and a dead proxy catches the rest, so a page that still
-needed a CDN shows raw TeX or boxes for Thai instead of passing by accident. Look at the PNGs:
-equations typeset, Thai shaped (stacked vowels and tone marks), no tofu boxes.
+``th/book/th/intro.html``); ``PAGE::SELECTOR`` first scrolls to the first element matching the
+CSS selector (e.g. ``'en/notebooks/en/08_seqgan_end_to_end.html::.widget-subarea'``). PNGs go to
+_build/screenshots/, named after the page path and width. A width of 500 px or less emulates a
+phone (mobile viewport, touch). The page is shot once MathJax and the widgets have rendered.
+Every host name resolves to nothing and a dead proxy catches the rest (book/tools/cdp.py), so a
+page that still needed a CDN shows raw TeX or boxes for Thai instead of passing by accident.
+Look at the PNGs: equations typeset, Thai shaped (stacked vowels and tone marks), no tofu boxes,
+nothing cut off at the right edge.
 
-Needs Debian's chromium (`apt-get install -y chromium`) or CHROMIUM=/path/to/chrome.
+Needs Debian's chromium (`apt-get install chromium`) or CHROMIUM=/path/to/chrome.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import shutil
-import subprocess
+import re
 import sys
-import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cdp import Browser, find_chromium  # noqa: E402
+from page_weight import SETTLED_JS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 OUT = ROOT / "_build" / "screenshots"
 
-OFFLINE_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-quic", "--disable-extensions", "--hide-scrollbars",
-    # no network: no name resolves, and anything by IP goes to a port nobody listens on
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--proxy-server=http://127.0.0.1:9",
-    # let scripts (MathJax, widgets) and web fonts finish before the shot
-    "--run-all-compositor-stages-before-draw",
-    "--virtual-time-budget=15000",
-]
-
-
-def find_chromium() -> str:
-    for cand in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if cand and shutil.which(cand):
-            return shutil.which(cand)  # type: ignore[return-value]
-    sys.exit("screenshots: no chromium found (apt-get install -y chromium)")
-
-
-def shoot(chromium: str, page: Path, size: str) -> Path:
-    rel = page.relative_to(SITE) if page.is_relative_to(SITE) else Path(page.name)
-    png = OUT / (str(rel.with_suffix("")).replace(os.sep, "__") + ".png")
-    png.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="gan4nlp-chromium-") as profile:
-        cmd = [chromium, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
-               f"--window-size={size}", f"--screenshot={png}", page.as_uri()]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
-    return png
-
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("pages", nargs="+")
-    ap.add_argument("--size", default="1280,1600", help="window size W,H (default 1280,1600)")
+    ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=1600, help="viewport height (and shot height unless --full)")
+    ap.add_argument("--full", action="store_true", help="the whole page, not just the viewport")
     args = ap.parse_args()
-    chromium = find_chromium()
-    for p in args.pages:
-        page = Path(p) if Path(p).is_absolute() else SITE / p
-        if not page.is_file():
-            print(f"screenshots: {page} not found (run `make book`)", file=sys.stderr)
-            return 1
-        print(shoot(chromium, page.resolve(), args.size).relative_to(ROOT))
+    if find_chromium() is None:
+        print("screenshots: no chromium found (apt-get install chromium)", file=sys.stderr)
+        return 1
+    with Browser() as browser:
+        page = browser.new_page(args.width, args.height, mobile=args.width <= 500)
+        for p in args.pages:
+            rel, _, anchor = p.partition("::")
+            path = Path(rel) if Path(rel).is_absolute() else SITE / rel
+            if not path.is_file():
+                print(f"screenshots: {path} not found (run `make book`)", file=sys.stderr)
+                return 1
+            page.goto(path.resolve().as_uri())
+            page.wait_for(SETTLED_JS, timeout=45)
+            if anchor:
+                page.eval(f"document.querySelector({json.dumps(anchor)})?.scrollIntoView()")
+            page.wait_for("document.fonts.status === 'loaded'", timeout=10)
+            name = str(path.relative_to(SITE) if path.is_relative_to(SITE) else Path(path.name))
+            png = OUT / (name.removesuffix(".html").replace(os.sep, "__")
+                         + (f"__{re.sub(r'[^A-Za-z0-9]+', '-', anchor).strip('-')}" if anchor else "") + f"__{args.width}.png")
+            page.screenshot(png, full_page=args.full)
+            print(png.relative_to(ROOT))
     return 0
 
 

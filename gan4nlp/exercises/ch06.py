@@ -3,7 +3,8 @@
 `check_rollout_cost` counts, by running `rollout.rollout_rewards` with a counting reward
 function, how many sequences the discriminator scores for one batch. `check_q_value` compares a
 learner's Q(Y_{1:t-1}, y_t) with the exact expectation over every continuation
-(`widgets.exact_rollout_values`).
+(`rollout.exact_rollout_values`). `check_variance_limit` compares a prediction of the rollout
+estimator's variance floor (K -> infinity) with `toy.rollout_gradient_variance`.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import torch
 
 from . import as_number, check_number, verdict
 from ..policy import Generator
-from ..rollout import rollout_rewards
+from ..rollout import exact_rollout_values, rollout_rewards
 
 
 def scored_sequences(batch: int, length: int, rollout_num: int) -> int:
@@ -46,10 +47,22 @@ def check_q_value(answer, policy, tokens: torch.Tensor, reward_fn, row: int, col
     """Exercise 2: Q of token ``column`` (0-based) of sentence ``row`` of ``tokens``, i.e.
     E[D(Y) | Y_{1:column+1}] under ``policy``. The default tolerance accepts a Monte Carlo answer
     from a few thousand rollouts as well as an exact one."""
-    from ..widgets import exact_rollout_values
-
     exact = float(exact_rollout_values(policy, tokens[row: row + 1], reward_fn)[0, column])
     return check_number(answer, exact, tol, lang,
                         ok={"en": "the exact value is {exact:.4f}", "th": "ค่าที่แท้จริงคือ {exact:.4f}"},
                         hint={"en": "average D over many rollouts from that prefix.",
                               "th": "ลองเฉลี่ย D จาก rollout จำนวนมากที่เริ่มจาก prefix นั้น"})
+
+
+def check_variance_limit(answer, policy, problem, baseline: bool = False, lang: str = "en",
+                         rel_tol: float = 1e-6) -> bool:
+    """Exercise 3: the total variance of the rollout estimator as K -> infinity (the exact-Q floor,
+    `toy.rollout_gradient_variance`, with or without the state-value baseline), predicted from its
+    values at K = 1 and K = 2."""
+    from ..toy import rollout_gradient_variance
+
+    exact = rollout_gradient_variance(policy, problem, [1], baseline=baseline)["floor"]
+    return check_number(answer, exact, rel_tol * abs(exact), lang,
+                        ok={"en": "the floor is {exact:.5f}", "th": "ค่าต่ำสุดที่เข้าใกล้คือ {exact:.5f}"},
+                        hint={"en": "write Var_K = floor + part / K for K = 1 and K = 2 and solve for the floor.",
+                              "th": "เขียน Var_K = floor + part / K สำหรับ K = 1 และ K = 2 แล้วแก้หา floor"})

@@ -4,7 +4,8 @@
 with `arae.wasserstein_1d` (sorting). `check_sentence_nll` compares -log p_psi(x | enc(x)) of one
 sentence, summed over its words and its <eos>, with the teacher-forced decoder's value.
 `check_midpoint_norm` compares the norm of the midpoint of the straight line between two unit
-codes with its exact value cos(omega / 2), omega the angle between them.
+codes with its exact value cos(omega / 2), omega the angle between them, and says how much
+shorter than a unit code the midpoint is (1 - cos(omega / 2); chapter 10's exercise 3 reads it).
 """
 from __future__ import annotations
 
@@ -49,7 +50,11 @@ def check_midpoint_norm(answer, model, a: torch.Tensor, b: torch.Tensor, lang: s
     ca, cb = arae.encode(model, a)[0], arae.encode(model, b)[0]
     omega = math.acos(max(-1.0, min(1.0, (ca @ cb).item())))
     exact = math.cos(omega / 2)
+    degrees, shorter = math.degrees(omega), 1 - exact       # how much shorter than a unit code the midpoint is
     return check_number(answer, exact, tol, lang,
-                        ok={"en": "cos(omega / 2) = {exact:.4f}", "th": "cos(omega / 2) = {exact:.4f}"},
+                        ok={"en": f"cos(omega / 2) = {{exact:.4f}}: omega = {degrees:.1f} degrees, so the midpoint is "
+                                  f"{shorter:.0%} shorter than a unit code",
+                            "th": f"cos(omega / 2) = {{exact:.4f}}: omega = {degrees:.1f} องศา จุดกึ่งกลางจึงสั้นกว่ารหัสหนึ่งหน่วย "
+                                  f"{shorter:.0%}"},
                         hint={"en": "||c_a + c_b||^2 = 2 + 2 cos(omega) for unit vectors; halve the norm.",
                               "th": "สำหรับเวกเตอร์หนึ่งหน่วย ||c_a + c_b||^2 = 2 + 2 cos(omega) แล้วหารขนาดด้วย 2"})

@@ -10,7 +10,7 @@ themselves (row A is the reconstruction of sentence A, which may differ from it)
 
 The builder `interpolation_explorer` encodes the sentences, samples the generated codes and
 computes the projection once; an update only decodes at most 11 codes greedily and redraws.
-Conventions as in `widgets.core` (``draw_*`` returns a Figure; ``Controls:`` in its docstring;
+Conventions as in `widgets.base` (``draw_*`` returns a Figure; ``Controls:`` in its docstring;
 Thai texts with ``lang="th"``).
 
     explorer = widgets.arae.interpolation_explorer(model, vocab, heldout_ids, grammar=gram, lang="th")
@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from .. import arae as _arae
 from ..grammar import is_grammatical, join_thai
-from .core import Explorer, _check_lang, _panels, _slider, control_labels, one_thread
+from .base import Explorer, control_labels, one_thread, panels, slider, texts
 
 TEXT = {
     "en": {
@@ -55,12 +55,8 @@ TEXT = {
 CONTROL_LABELS = {"th": {"pair": "คู่ประโยค A, B", "steps": "จำนวนจุดบนเส้นทาง", "path": "เส้นทาง"}}
 
 STEPS_OPTIONS = (3, 5, 7, 9, 11)
-
-
-def texts(lang: str = "en", labels: dict | None = None) -> dict:
-    out = dict(TEXT[_check_lang(lang)])
-    out.update({k: v for k, v in (labels or {}).items() if k in out})
-    return out
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC = {"pair": (0, 1, 2, 3), "steps": (7,), "path": ("sphere", "line")}
 
 
 def _show(words: list[str], thai: bool) -> str:
@@ -91,13 +87,13 @@ def draw_interpolation(model, vocab, pairs, pair: int = 0, steps: int = 7, path:
         steps: points on the path
         path: path
     """
-    t = texts(lang, labels)
+    t = texts(TEXT, lang, labels)
     if not 0 <= pair < len(pairs):
         raise ValueError(f"pair must be in [0, {len(pairs)}), got {pair!r}")
     a, b = pairs[pair]
     ids, codes = _arae.interpolate(model, a, b, steps, path=path, return_codes=True)   # (S, T), (S, H)
     sentences = vocab.decode(ids)
-    fig, (ax_map, ax_list) = _panels(fig, (10.5, 4.8), "arae_interpolation", 2,
+    fig, (ax_map, ax_list) = panels(fig, (10.5, 4.8), "arae_interpolation", 2,
                                      gridspec_kw={"width_ratios": [1, 1.4]})
     originals = [_show(w, thai) or t["empty"] for w in vocab.decode(torch.stack([a.reshape(-1), b.reshape(-1)]))]
     fig.suptitle(t["pair_title"].format(a=originals[0], b=originals[1]), fontsize=12 if thai else 11)
@@ -155,14 +151,15 @@ def interpolation_explorer(model, vocab, sentences: torch.Tensor, *, grammar=Non
     fake = _arae.sample(model, real.shape[0], generator=torch.Generator().manual_seed(seed), return_codes=True)[1]
     mean, axes = principal_axes(real)
     thai = any("\u0e00" <= ch <= "\u0e7f" for w in vocab.tokens for ch in w)
-    names = control_labels(draw_interpolation, lang, {**CONTROL_LABELS.get(lang, {}), **(labels or {})})
-    t = texts(lang, labels)
+    names = control_labels(draw_interpolation, lang, labels, CONTROL_LABELS)
+    t = texts(TEXT, lang, labels)
     controls = {
-        "pair": _slider("int", names["pair"], 0, lo=0, hi=len(id_pairs) - 1),
-        "steps": _slider("select", names["steps"], min(STEPS_OPTIONS, key=lambda s: abs(s - steps)), STEPS_OPTIONS),
-        "path": _slider("select", names["path"], path, [(t["sphere"], "sphere"), (t["line"], "line")]),
+        "pair": slider("int", names["pair"], 0, lo=0, hi=len(id_pairs) - 1),
+        "steps": slider("select", names["steps"], min(STEPS_OPTIONS, key=lambda s: abs(s - steps)), STEPS_OPTIONS),
+        "path": slider("select", names["path"], path, [(t["sphere"], "sphere"), (t["line"], "line")]),
     }
     fixed = dict(model=model, vocab=vocab, pairs=id_pairs, grammar=grammar, projection=(mean, axes),
                  real_2d=((real - mean) @ axes).numpy(), fake_2d=((fake - mean) @ axes).numpy(), thai=thai,
                  lang=lang, labels=labels)
-    return Explorer(draw_interpolation, fixed, controls)
+    static = {**STATIC, "pair": tuple(p for p in STATIC["pair"] if p < len(id_pairs))}
+    return Explorer(draw_interpolation, fixed, controls, static)

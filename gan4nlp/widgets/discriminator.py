@@ -7,26 +7,27 @@ generator's REINFORCE gradient: it rises while the discriminator learns somethin
 once every generated sentence gets D close to 0 (chapter 7; Yu et al. 2017; Goodfellow et al.
 2014, sec. 3, on the saturating log(1 - D)).
 
-Training is the expensive part, so it happens once, in `record_training`, which keeps the rewards
-of every epoch (a snapshot); the drawing function only histograms stored numbers:
+Training is the expensive part, so it happens once, in `gan4nlp.discriminator.record_training`
+(importable from here too), which keeps the rewards of every epoch (a snapshot); the drawing
+function only histograms stored numbers:
 
     history = record_training(disc, opt, real, fake, heldout_real, heldout_fake, epochs=12,
                               measure=gradient_norms)         # measure(disc) -> {name: float}
     explorer = reward_explorer(history, epoch=3, lang="th")
     explorer                                                   # in a notebook: figure, then sliders
 
-Conventions (figures, sliders, Thai labels) follow `widgets.core`.
+Conventions (figures, sliders, Thai labels) follow `widgets.base`.
 """
 from __future__ import annotations
 
 import math
-from typing import Callable
 
 import torch
 from matplotlib.figure import Figure
 
 from .. import _checks
-from .core import Explorer, _check_lang, _panels, _slider, control_labels, one_thread
+from ..discriminator import record_training  # noqa: F401  (chapter 7 imports it from here)
+from .base import Explorer, control_labels, one_thread, panels, slider, texts
 
 SCALES = ("D", "log D")
 
@@ -64,69 +65,13 @@ TEXT = {
 }
 
 # Thai slider labels; the English ones are read from the draw function's docstring.
-CONTROL_LABELS_TH = {
-    "epoch": "จำนวน epoch ที่ฝึก discriminator",
-    "scale": "แกนนอน",
-}
+CONTROL_LABELS = {"th": {"epoch": "จำนวน epoch ที่ฝึก discriminator", "scale": "แกนนอน"}}
+
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC = {"epoch": (0, 1, 2, 3, 4, 6, 8, 12), "scale": SCALES}
 
 COLORS = {"real": "#1b6ca8", "generated": "#c0392b", "accuracy": "black"}
 LOG_FLOOR = -30.0   # log D below this is drawn in the leftmost bin (D < 1e-13: "zero")
-
-
-def texts(lang: str = "en", labels: dict | None = None) -> dict:
-    """The figure texts for ``lang``, with ``labels`` overriding any of them."""
-    out = dict(TEXT[_check_lang(lang)])
-    out.update({k: v for k, v in (labels or {}).items() if k in out})
-    return out
-
-
-# ------------------------------------------------------------------------------------------------
-# The expensive part, done once: train and keep every epoch's rewards.
-
-def _held_out_accuracy(real_rewards: torch.Tensor, fake_rewards: torch.Tensor) -> float:
-    """Fraction of held-out sentences on the right side of 1/2: real with D > 1/2, generated with D < 1/2."""
-    right = int((real_rewards > 0.5).sum()) + int((fake_rewards < 0.5).sum())
-    return right / (real_rewards.numel() + fake_rewards.numel())
-
-
-def record_training(disc, optimizer, real: torch.Tensor, fake: torch.Tensor, heldout_real: torch.Tensor,
-                    heldout_fake: torch.Tensor, epochs: int, *, measure: Callable | None = None,
-                    batch_size: int | None = None, generator: torch.Generator | None = None) -> dict:
-    """Trains ``disc`` for `epochs` epochs on real (N, T) and generated (M, T) token ids
-    (`Discriminator.train_epoch`), keeping a snapshot before training (epoch 0) and after every epoch.
-
-    A snapshot holds D(Y) of every held-out real and generated sentence (`reward`: eval mode, no
-    dropout), the held-out accuracy, the epoch's training loss and accuracy (nan at epoch 0), and
-    ``measure(disc)`` -- a dict of numbers, e.g. gradient norms -- when given. Returns a dict of
-    lists over epochs 0..epochs; ``real_rewards`` and ``fake_rewards`` are (E + 1, N) and
-    (E + 1, M) tensors."""
-    epochs = _checks.positive_int("epochs", epochs)
-    for name, x in (("heldout_real", heldout_real), ("heldout_fake", heldout_fake)):
-        _checks.token_batch(x, disc.vocab_size, name)
-    if measure is not None and not callable(measure):
-        raise ValueError(f"measure must be a function disc -> dict of numbers, got {type(measure).__name__}")
-    history = {"epoch": [], "train_loss": [], "train_accuracy": [], "heldout_accuracy": [],
-               "real_rewards": [], "fake_rewards": [], "measures": {}}
-    for epoch in range(epochs + 1):
-        stats = {"loss": math.nan, "accuracy": math.nan}
-        if epoch:
-            stats = disc.train_epoch(real, fake, optimizer, batch_size=batch_size, generator=generator)
-        r_real, r_fake = disc.reward(heldout_real), disc.reward(heldout_fake)      # (N,), (M,)
-        history["epoch"].append(epoch)
-        history["train_loss"].append(stats["loss"])
-        history["train_accuracy"].append(stats["accuracy"])
-        history["heldout_accuracy"].append(_held_out_accuracy(r_real, r_fake))
-        history["real_rewards"].append(r_real.cpu())
-        history["fake_rewards"].append(r_fake.cpu())
-        if measure is not None:
-            values = measure(disc)
-            if not isinstance(values, dict):
-                raise ValueError(f"measure must return a dict of numbers, got {type(values).__name__}")
-            for key, value in values.items():
-                history["measures"].setdefault(key, []).append(float(value))
-    history["real_rewards"] = torch.stack(history["real_rewards"])                  # (E + 1, N)
-    history["fake_rewards"] = torch.stack(history["fake_rewards"])                  # (E + 1, M)
-    return history
 
 
 def _check_history(history) -> int:
@@ -159,7 +104,7 @@ def draw_reward_histograms(history: dict, epoch: int = 0, scale: str = "D", *, b
         epoch: discriminator training epochs
         scale: horizontal axis
     """
-    t = texts(lang, labels)
+    t = texts(TEXT, lang, labels)
     last = _check_history(history)
     if isinstance(epoch, bool) or not isinstance(epoch, int) or not 0 <= epoch <= last:
         raise ValueError(f"epoch must be an integer in [0, {last}] (the recorded epochs), got {epoch!r}")
@@ -167,7 +112,7 @@ def draw_reward_histograms(history: dict, epoch: int = 0, scale: str = "D", *, b
         raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
     _checks.positive_int("bins", bins)
     measures = history.get("measures") or {}
-    fig, axes = _panels(fig, (14, 3.9), f"reward_histograms/{bool(measures)}", 3 if measures else 2)
+    fig, axes = panels(fig, (14, 3.9), f"reward_histograms/{bool(measures)}", 3 if measures else 2)
     ax_hist, ax_curve = axes[0], axes[1]
 
     real, fake = history["real_rewards"][epoch].double(), history["fake_rewards"][epoch].double()
@@ -221,11 +166,11 @@ def reward_explorer(history: dict, *, epoch: int = 0, scale: str = "D", lang: st
     """Chapter 7's widget: `draw_reward_histograms` with sliders for the epoch and the axis (D or
     log D). Every epoch was recorded beforehand by `record_training`, so an update only draws."""
     last = _check_history(history)
-    thai = CONTROL_LABELS_TH if _check_lang(lang) == "th" else {}
-    names = control_labels(draw_reward_histograms, lang, {**thai, **(labels or {})})
+    names = control_labels(draw_reward_histograms, lang, labels, CONTROL_LABELS)
     controls = {
-        "epoch": _slider("int", names["epoch"], min(max(int(epoch), 0), last), lo=0, hi=last),
-        "scale": _slider("select", names["scale"], scale if scale in SCALES else "D", SCALES),
+        "epoch": slider("int", names["epoch"], min(max(int(epoch), 0), last), lo=0, hi=last),
+        "scale": slider("select", names["scale"], scale if scale in SCALES else "D", SCALES),
     }
     fixed = dict(history=history, log_low=_log_range(history), lang=lang, labels=labels)
-    return Explorer(draw_reward_histograms, fixed, controls)
+    static = {**STATIC, "epoch": tuple(e for e in STATIC["epoch"] if e <= last)}
+    return Explorer(draw_reward_histograms, fixed, controls, static)

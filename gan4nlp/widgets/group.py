@@ -28,7 +28,7 @@ from matplotlib.ticker import NullFormatter
 from ..diagnostics import gradient_stats
 from ..estimators import expected_estimate, group_estimators
 from ..toy import exact_gradient
-from .core import Explorer, _check_lang, _nearest, _panels, _slider, control_labels, one_thread
+from .base import Explorer, check_lang, control_labels, nearest, one_thread, panels, slider, texts
 
 GROUP_SIZE_OPTIONS = (2, 3, 4, 6, 8, 12, 16, 24, 32)
 
@@ -50,24 +50,17 @@ TEXT = {
 }
 
 # Thai slider labels; the English ones are read from the draw function's docstring.
-CONTROL_LABELS_TH = {
-    "group_size": "จำนวนคำตอบต่อกลุ่ม K",
-    "seed": "seed ของการสุ่ม",
-}
+CONTROL_LABELS = {"th": {"group_size": "จำนวนคำตอบต่อกลุ่ม K"}}
 
 ESTIMATOR_NAMES = {
     "en": {"RLOO": "RLOO", "group mean": "group mean", "GRPO": "GRPO (÷ std)"},
     "th": {"RLOO": "RLOO", "group mean": "ค่าเฉลี่ยกลุ่ม", "GRPO": "GRPO (หาร std)"},
 }
 
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC = {"group_size": (2, 4, 8, 16, 32), "seed": (0, 1)}
+
 COLORS = {"RLOO": "#2166ac", "group mean": "#67a9cf", "GRPO": "#b2182b"}
-
-
-def texts(lang: str = "en", labels: dict | None = None) -> dict:
-    """The figure texts of this widget for ``lang``, with ``labels`` overriding any of them."""
-    out = dict(TEXT[_check_lang(lang)])
-    out.update({k: v for k, v in (labels or {}).items() if k in out})
-    return out
 
 
 def scale_and_angle(mean: torch.Tensor, exact: torch.Tensor) -> tuple[float, float]:
@@ -100,8 +93,8 @@ def draw_group_comparison(policy, problem, group_size: int = 8, seed: int = 0, *
         group_size: completions per group K
         seed: random seed
     """
-    t = texts(lang, labels)
-    names = ESTIMATOR_NAMES[_check_lang(lang)]
+    t = texts(TEXT, lang, labels)
+    names = ESTIMATOR_NAMES[check_lang(lang)]
     if exact is None:
         exact = exact_gradient(policy, problem).detach()
     means = (expected or {}).get(group_size)
@@ -121,7 +114,7 @@ def draw_group_comparison(policy, problem, group_size: int = 8, seed: int = 0, *
         variance.append(stats.total_variance / c ** 2)
         cosine.append(stats.cosine)
 
-    fig, axes = _panels(fig, (13, 2.9), "group_comparison", 4, sharey=True)
+    fig, axes = panels(fig, (13, 2.9), "group_comparison", 4, sharey=True)
     y = list(range(len(keys)))
     colors = [COLORS[k] for k in keys]
     ax_scale, ax_angle, ax_var, ax_cos = axes
@@ -163,16 +156,15 @@ def group_explorer(policy, problem, *, group_size: int = 8, seed: int = 0, repea
                    lang: str = "en", labels: dict | None = None) -> Explorer:
     """Chapter 13's widget: `draw_group_comparison` with sliders for the group size K and the seed.
     The exact gradient and the exact expectation of every estimator for every K are computed once."""
-    merged = {**CONTROL_LABELS_TH, **(labels or {})} if lang == "th" else labels
-    names = control_labels(draw_group_comparison, lang, merged)
+    names = control_labels(draw_group_comparison, lang, labels, CONTROL_LABELS)
     exact = exact_gradient(policy, problem).detach()
     expected = exact_expectations(policy, problem, GROUP_SIZE_OPTIONS, eps)
     var_range = variance_range(policy, problem, exact, expected)
     controls = {
-        "group_size": _slider("select", names["group_size"], _nearest(GROUP_SIZE_OPTIONS, group_size),
+        "group_size": slider("select", names["group_size"], nearest(GROUP_SIZE_OPTIONS, group_size),
                               GROUP_SIZE_OPTIONS),
-        "seed": _slider("int", names["seed"], seed, lo=0, hi=20),
+        "seed": slider("int", names["seed"], seed, lo=0, hi=20),
     }
     fixed = dict(policy=policy, problem=problem, repeats=repeats, eps=eps, exact=exact, expected=expected,
                  var_range=var_range, lang=lang, labels=labels)
-    return Explorer(draw_group_comparison, fixed, controls)
+    return Explorer(draw_group_comparison, fixed, controls, STATIC)

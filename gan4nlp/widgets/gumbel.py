@@ -31,9 +31,9 @@ from matplotlib.ticker import NullLocator
 from .._checks import positive_float, positive_int
 from .._fast import denormals_flushed
 from ..diagnostics import gradient_stats
-from ..estimators import GumbelSoftmax, LeaveOneOut, Reinforce
+from ..estimators import estimator_menu
 from ..toy import exact_gradient
-from .core import Explorer, _check_lang, _nearest, _panels, _slider, control_labels, one_thread
+from .base import Explorer, check_lang, control_labels, nearest, one_thread, panels, slider, texts
 
 TEXT = {
     "en": {
@@ -51,13 +51,7 @@ TEXT = {
 }
 
 # Thai slider labels; the English ones are read from the draw function's docstring.
-CONTROL_LABELS = {
-    "th": {
-        "tau": "temperature τ",
-        "num_samples": "จำนวน sequence ต่อค่าประมาณ N",
-        "seed": "seed ของการสุ่ม",
-    },
-}
+CONTROL_LABELS = {"th": {"tau": "temperature τ"}}
 
 ESTIMATOR_NAMES = {
     "en": {"reinforce": "REINFORCE", "loo": "REINFORCE + leave-one-out", "soft": "Gumbel-softmax",
@@ -68,28 +62,17 @@ ESTIMATOR_NAMES = {
 
 COLORS = {"reinforce": "#2166ac", "loo": "#67a9cf", "soft": "#d6604d", "st": "#f4a582"}
 
+# the estimators the chapter compares: keys of `estimators.estimator_menu`
+COMPARED = ("reinforce", "loo", "soft", "st")
 TAU_OPTIONS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0)
 SAMPLES_OPTIONS = (2, 4, 8, 16, 32, 64, 128)
-
-
-def texts(lang: str = "en", labels: dict | None = None) -> dict:
-    """The figure texts for ``lang``, with ``labels`` overriding any of them."""
-    out = dict(TEXT[_check_lang(lang)])
-    out.update({k: v for k, v in (labels or {}).items() if k in out})
-    return out
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC = {"tau": (0.05, 0.2, 0.5, 1.0, 2.0, 5.0), "num_samples": (16, 64), "seed": (0,)}
 
 
 def slider_labels(lang: str = "en", labels: dict | None = None) -> dict:
     """Slider labels of `draw_gumbel_comparison`: docstring (English) or `CONTROL_LABELS` (Thai)."""
-    merged = {**CONTROL_LABELS.get(_check_lang(lang), {}), **(labels or {})}
-    return control_labels(draw_gumbel_comparison, lang, merged)
-
-
-def comparison_estimators(tau: float) -> dict:
-    """The four estimators the chapter compares, by key: reinforce, loo, soft, st."""
-    tau = positive_float("tau", tau)
-    return {"reinforce": Reinforce(), "loo": Reinforce(LeaveOneOut()),
-            "soft": GumbelSoftmax(tau), "st": GumbelSoftmax(tau, straight_through=True)}
+    return control_labels(draw_gumbel_comparison, lang, labels, CONTROL_LABELS)
 
 
 def _row(key: str, stats) -> dict:
@@ -118,7 +101,7 @@ def comparison_stats(policy, problem, tau: float, num_samples: int, seed: int = 
         raise ValueError(f"repeats must be at least 2 to measure a variance, got {repeats}")
     if exact is None:
         exact = exact_gradient(policy, problem).detach()
-    estimators = comparison_estimators(tau)
+    estimators = estimator_menu(COMPARED, tau=tau)
     rows = []
     with denormals_flushed():
         for key, est in estimators.items():
@@ -150,11 +133,11 @@ def draw_gumbel_comparison(policy, problem, tau: float = 0.5, num_samples: int =
         num_samples: samples per estimate N
         seed: random seed
     """
-    t = texts(lang, labels)
-    names = ESTIMATOR_NAMES[_check_lang(lang)]
+    t = texts(TEXT, lang, labels)
+    names = ESTIMATOR_NAMES[check_lang(lang)]
     rows = comparison_stats(policy, problem, tau, num_samples, seed, repeats=repeats, exact=exact, cache=cache)
     keys = [r["key"] for r in rows]
-    fig, axes = _panels(fig, (12, 3.1), "gumbel_comparison", 3, sharey=True)
+    fig, axes = panels(fig, (12, 3.1), "gumbel_comparison", 3, sharey=True)
     y = list(range(len(rows)))
     colors = [COLORS[k] for k in keys]
     ax_bias, ax_var, ax_cos = axes
@@ -195,10 +178,10 @@ def gumbel_explorer(policy, problem, *, tau: float = 0.5, num_samples: int = 16,
     names = slider_labels(lang, labels)
     exact = exact_gradient(policy, problem).detach()
     controls = {
-        "tau": _slider("select", names["tau"], _nearest(TAU_OPTIONS, tau), TAU_OPTIONS),
-        "num_samples": _slider("select", names["num_samples"], _nearest(SAMPLES_OPTIONS, num_samples),
+        "tau": slider("select", names["tau"], nearest(TAU_OPTIONS, tau), TAU_OPTIONS),
+        "num_samples": slider("select", names["num_samples"], nearest(SAMPLES_OPTIONS, num_samples),
                                SAMPLES_OPTIONS),
-        "seed": _slider("int", names["seed"], seed, lo=0, hi=20),
+        "seed": slider("int", names["seed"], seed, lo=0, hi=20),
     }
     fixed = dict(policy=policy, problem=problem, repeats=repeats, exact=exact, cache={}, lang=lang, labels=labels)
-    return Explorer(draw_gumbel_comparison, fixed, controls)
+    return Explorer(draw_gumbel_comparison, fixed, controls, STATIC)

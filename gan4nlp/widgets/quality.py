@@ -6,9 +6,9 @@ grammatical, more n-grams shared with real text) and less diverse (lower entropy
 Self-BLEU). Sweeping tau traces a curve; a model trained another way (a GAN) is better than
 maximum likelihood only if its point lies above that curve, not merely above the point at tau = 1.
 
-- `quality_sweep`: every metric of `gan4nlp.evaluation` at each temperature of a grid, plus a
-  few sample sentences marked grammatical or not. This is the expensive part (seconds); the
-  builder runs it once.
+- `evaluation.quality_sweep` (importable from here too): every metric of `gan4nlp.evaluation` at
+  each temperature of a grid, plus a few sample sentences marked grammatical or not. This is the
+  expensive part (seconds); it runs once, before the widget is built.
 - `recorded_curves`: the curves and points of the recorded runs (benchmarks/textgan_runs.py),
   mean and standard deviation over seeds.
 - `plot_quality_diversity`: one view of a curve (any two metrics) with optional extra points
@@ -25,11 +25,10 @@ from __future__ import annotations
 import torch
 from matplotlib.figure import Figure
 
-from .. import evaluation
-from ..grammar import is_grammatical
-from .core import Explorer, _check_lang, _figure, _nearest, _slider, control_labels, one_thread
+from ..evaluation import SWEEP_TEMPERATURES as TEMPERATURES  # noqa: F401
+from ..evaluation import quality_sweep  # noqa: F401  (chapter 11 calls it as quality.quality_sweep)
+from .base import Explorer, control_labels, mark_kind, nearest, new_figure, one_thread, reuse_layout, slider, texts
 
-TEMPERATURES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
 METRICS = ("grammaticality", "entropy", "nll_heldout", "bleu4", "self_bleu4")
 DIVERSITY = "1-self_bleu4"        # a derived metric: 1 - Self-BLEU-4
 
@@ -86,12 +85,6 @@ CONTROL_LABELS = {"th": {"temperature": "temperature ของการสุ่
 POINT_STYLES = ("s", "D", "^", "v", "P", "X")
 
 
-def texts(lang: str = "en", labels: dict | None = None) -> dict:
-    out = dict(TEXT[_check_lang(lang)])
-    out.update({k: v for k, v in (labels or {}).items() if k in out})
-    return out
-
-
 def metric(row: dict, key: str) -> float:
     """A metric of a sweep row; ``"1-self_bleu4"`` is computed from ``self_bleu4``."""
     if key == DIVERSITY:
@@ -106,38 +99,6 @@ def _has(row: dict, key: str) -> bool:
 def spread(row: dict, key: str) -> float:
     """The standard deviation recorded beside a metric (``<key>_sd``), 0 when there is none."""
     return row.get(("self_bleu4" if key == DIVERSITY else key) + "_sd", 0.0)
-
-
-# ------------------------------------------------------------------------------------------------
-# The expensive part: computed once
-
-@one_thread()
-def quality_sweep(generator, vocab, grammar, heldout: torch.Tensor, temperatures=TEMPERATURES, *,
-                  num_samples: int = 200, bleu_samples: int = 100, num_references: int = 200,
-                  examples: int = 4, seed: int = 0) -> list[dict]:
-    """Every chapter-11 metric of `generator` at each temperature: a list of rows
-    ``{"temperature", "grammaticality", "entropy", "nll_heldout", "bleu4", "self_bleu4", "examples"}``.
-
-    `num_samples` sentences (the same seed at every temperature, so the same random numbers)
-    give the exact grammaticality and the entropy (their own NLL per token); the first
-    `bleu_samples` give BLEU-4 against the first `num_references` held-out sentences (never
-    trained on) and Self-BLEU-4 among themselves; `examples` of them are kept as
-    ``(words, grammatical)`` pairs. The NLL of all of `heldout` (N, T) is computed at each temperature."""
-    for name, value in (("bleu_samples", bleu_samples), ("examples", examples)):
-        if value > num_samples:
-            raise ValueError(f"{name}={value} exceeds num_samples={num_samples}")
-    references = vocab.decode(heldout[:num_references])
-
-    def metrics(samples: torch.Tensor, t: float) -> dict:               # samples: (N, T)
-        words = vocab.decode(samples)
-        return {"grammaticality": evaluation.grammaticality(words, grammar),
-                "entropy": evaluation.nll(generator, samples, t),
-                "nll_heldout": evaluation.nll(generator, heldout, t),
-                "bleu4": evaluation.bleu(words[:bleu_samples], references),
-                "self_bleu4": evaluation.self_bleu(words[:bleu_samples]),
-                "examples": [(w, is_grammatical(w, grammar)) for w in words[:examples]]}
-
-    return evaluation.temperature_sweep(generator, temperatures, num_samples, heldout.shape[1], metrics, seed=seed)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -199,7 +160,7 @@ def plot_quality_diversity(ax, curve: list[dict], x: str = "entropy", y: str = "
     other models as separate markers (``points={name: row or [rows]}``; a model without one of
     the two metrics is left out), and the row whose temperature is `highlight` circled. Call it
     again on the same axes to add a second curve (another `color`, ``points=None``)."""
-    t = texts(lang, labels)
+    t = texts(TEXT, lang, labels)
     xs = [metric(r, x) for r in curve]
     ys = [metric(r, y) for r in curve]
     if curve:                          # an empty curve: only the points
@@ -233,16 +194,12 @@ def plot_quality_diversity(ax, curve: list[dict], x: str = "entropy", y: str = "
 def _layout(fig: Figure | None):
     """(figure, [grammaticality axes, BLEU axes, text axes]). A figure this module drew and
     `render_png` laid out keeps its axes (cleared) and its frozen layout: the redraw then skips
-    the constrained-layout pass, as `core._panels` does. The axes' labels keep their size."""
-    if getattr(fig, "_gan4nlp_kind", None) == "quality" and getattr(fig, "_gan4nlp_laid_out", False):
-        fig.set_layout_engine("none")
-        for ax in fig.axes:
-            ax.clear()
+    the constrained-layout pass, as `base.panels` does. The axes' labels keep their size."""
+    if reuse_layout(fig, "quality"):
         return fig, list(fig.axes)
-    fig = _figure(fig, (11, 6.2))
+    fig = mark_kind(new_figure(fig, (11, 6.2)), "quality")
     grid = fig.add_gridspec(2, 2, height_ratios=(3.0, 1.45))
     axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])]
-    fig._gan4nlp_kind, fig._gan4nlp_laid_out = "quality", False
     return fig, axes
 
 
@@ -260,7 +217,7 @@ def draw_quality_diversity(sweep: list[dict], temperature: float = 1.0, *, point
     Controls:
         temperature: sampling temperature τ
     """
-    t = texts(lang, labels)
+    t = texts(TEXT, lang, labels)
     row = min(sweep, key=lambda r: abs(r["temperature"] - temperature))
     fig, (ax_gram, ax_bleu, ax_text) = _layout(fig)
     plot_quality_diversity(ax_gram, sweep, "entropy", "grammaticality", points=points, highlight=row["temperature"],
@@ -284,9 +241,8 @@ def quality_explorer(sweep: list[dict], *, temperature: float = 1.0, points: dic
     Pass a precomputed `quality_sweep`; nothing is sampled when the slider moves."""
     if not sweep:
         raise ValueError("sweep is empty: compute it with quality_sweep(...)")
-    merged = {**CONTROL_LABELS.get(_check_lang(lang), {}), **(labels or {})}
-    names = control_labels(draw_quality_diversity, lang, merged)
+    names = control_labels(draw_quality_diversity, lang, labels, CONTROL_LABELS)
     options = [r["temperature"] for r in sweep]
-    controls = {"temperature": _slider("select", names["temperature"], _nearest(options, temperature), options)}
+    controls = {"temperature": slider("select", names["temperature"], nearest(options, temperature), options)}
     fixed = dict(sweep=sweep, points=points, lang=lang, labels=labels)
-    return Explorer(draw_quality_diversity, fixed, controls)
+    return Explorer(draw_quality_diversity, fixed, controls, {"temperature": options})   # every row: only a redraw

@@ -19,9 +19,9 @@ line and their mean a thick one:
 `load_result(name)` reads any recorded file of ``benchmarks/results`` (the chapter's `cpu` runs
 too); outside a clone of the repository it fetches the file from GitHub.
 
-Conventions as in `core`: a pure ``draw_seqgan_grid`` returning a Figure, a builder returning an
+Conventions as in `widgets.base`: a pure ``draw_seqgan_grid`` returning a Figure, a builder returning an
 `Explorer`; English slider labels from the ``Controls:`` docstring section, Thai ones from
-`CONTROL_LABELS_TH`, figure texts from `TEXT`.
+`CONTROL_LABELS`, figure texts from `TEXT`.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 
 from .. import results
 from ..results import RESULTS_DIR  # noqa: F401  (re-exported)
-from .core import Explorer, _check_lang, _panels, _slider, control_labels, one_thread
+from .base import Explorer, control_labels, one_thread, panels, slider, texts
 
 GRID_NAME = "seqgan-grid.json"
 
@@ -62,18 +62,9 @@ TEXT = {
 }
 
 # Thai slider labels; the English ones are read from the draw function's docstring.
-CONTROL_LABELS_TH = {
-    "rollout_num": "จำนวน rollout ต่อ prefix K",
-    "d_steps": "รอบการฝึก discriminator ต่อการปรับ generator หนึ่งครั้ง",
-}
+CONTROL_LABELS = {"th": {"d_steps": "รอบการฝึก discriminator ต่อการปรับ generator หนึ่งครั้ง"}}
 
 SEQGAN_COLOR, MLE_COLOR = "#d95f02", "#1b6ca8"
-
-
-def texts(lang: str = "en", labels: dict | None = None) -> dict:
-    out = dict(TEXT[_check_lang(lang)])
-    out.update({k: v for k, v in (labels or {}).items() if k in out})
-    return out
 
 
 def load_result(name: str, results_dir: str | Path | None = None) -> dict:
@@ -125,9 +116,9 @@ def draw_seqgan_grid(grid: dict, rollout_num: int = 16, d_steps: int = 5, *, lan
         rollout_num: rollouts per prefix K
         d_steps: discriminator rounds per generator step
     """
-    t = texts(lang, labels)
+    t = texts(TEXT, lang, labels)
     runs = cell_runs(grid, rollout_num, d_steps)
-    fig, (ax_nll, ax_reward, ax_acc) = _panels(fig, (13, 3.9), "seqgan_grid", 3)
+    fig, (ax_nll, ax_reward, ax_acc) = panels(fig, (13, 3.9), "seqgan_grid", 3)
 
     others = sorted({(r["rollout_num"], r["d_steps"]) for r in grid["runs"]} - {(rollout_num, d_steps)})
     for i, other in enumerate(others):
@@ -165,11 +156,11 @@ def seqgan_grid_explorer(grid: dict | str | Path | None = None, *, rollout_num: 
     the values recorded in the grid (a loaded dict, a path, or None for the book's copy)."""
     if not isinstance(grid, dict):
         grid = load_grid(grid)
-    merged = {**CONTROL_LABELS_TH, **(labels or {})} if _check_lang(lang) == "th" else labels
-    names = control_labels(draw_seqgan_grid, lang, merged)
+    names = control_labels(draw_seqgan_grid, lang, labels, CONTROL_LABELS)
     cell_runs(grid, rollout_num, d_steps)                      # a clear error for a value not recorded
     controls = {
-        "rollout_num": _slider("select", names["rollout_num"], rollout_num, grid["rollout_nums"]),
-        "d_steps": _slider("select", names["d_steps"], d_steps, grid["d_steps"]),
+        "rollout_num": slider("select", names["rollout_num"], rollout_num, grid["rollout_nums"]),
+        "d_steps": slider("select", names["d_steps"], d_steps, grid["d_steps"]),
     }
-    return Explorer(draw_seqgan_grid, dict(grid=grid, lang=lang, labels=labels), controls)
+    static = {"rollout_num": grid["rollout_nums"], "d_steps": grid["d_steps"]}      # every recorded cell
+    return Explorer(draw_seqgan_grid, dict(grid=grid, lang=lang, labels=labels), controls, static)

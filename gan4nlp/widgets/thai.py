@@ -1,21 +1,9 @@
-"""Every way to spell a Thai text with dictionary words, and the segmentation explorer (chapter 12).
+"""Chapter 12's widget: the ways to write one Thai sentence as dictionary words.
 
-Thai is written without spaces between words, so a text x = x_1 ... x_n (characters) can usually
-be cut into dictionary words D in several ways, its segmentations S(x). With N(i) the number of
-segmentations of the first i characters and c(i) the fewest words any of them uses,
-
-    N(0) = 1,  N(i) = sum over j < i with x_{j+1:i} in D of N(j)          (`count_segmentations`)
-    c(0) = 0,  c(i) = min over j < i with x_{j+1:i} in D of c(j) + 1      (`fewest_words`)
-
-(the last word of a segmentation of x_{1:i} is some dictionary word x_{j+1:i}). `segmentations`
-lists S(x) itself. Maximal matching picks a segmentation with c(n) words; pythainlp's ``newmm``
-does that over a graph of dictionary words whose ends fall on Thai Character Cluster boundaries
-(Phatthiyaphaibun et al. 2023, PyThaiNLP; Haruechaiyasak et al. 2008 compare dictionary-based
-segmenters). Chapter 12 checks on the Thai grammar corpus that newmm's word count is c(n) and
-that the grammar's own words spell each sentence in exactly one way.
-
-The widget draws, for one sentence, its own words, the segmentation an engine returns and the
-other segmentations pythainlp's dictionary allows, as rows of boxes as wide as their characters.
+The algorithms (`count_segmentations`, `fewest_words`, `segmentations`, `spans`) live in
+`gan4nlp.thai_segmentation` and are importable from here too. The widget draws, for one sentence,
+its own words, the segmentation an engine returns and the other segmentations pythainlp's
+dictionary allows, as rows of boxes as wide as their characters.
 
     thai.segmentations("แมวกินข้าว")          # [['แมว', 'กินข้าว'], ['แมว', 'กิน', 'ข้าว']]
     thai.segmentation_explorer(sentences, lang="th")   # in a notebook: the figure, then sliders
@@ -23,16 +11,15 @@ other segmentations pythainlp's dictionary allows, as rows of boxes as wide as t
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ..grammar import THAI_ENGINES, join_thai, segment_thai
-from .core import Explorer, _check_lang, _figure, _slider, control_labels, one_thread
+from ..thai_segmentation import (MAX_SEGMENTATIONS, THAI_ENGINES, _trie, count_segmentations,  # noqa: F401
+                                 fewest_words, join_thai, segment_thai, segmentations, spans)
+from .base import Explorer, control_labels, new_figure, one_thread, slider, texts
 
 ENGINES = ("newmm", "longest", "mm")     # the explorer's choices: offline engines that differ here
-MAX_SEGMENTATIONS = 100_000              # `segmentations` refuses to list more than this
 
 TEXT = {
     "en": {
@@ -58,93 +45,10 @@ TEXT = {
 # Thai slider labels; the English ones are read from the draw function's docstring.
 CONTROL_LABELS = {"th": {"index": "ประโยคที่", "engine": "ตัวตัดคำ"}}
 
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC_SENTENCES = 5                     # the starting sentence and the next ones, every engine
+
 OWN_COLOUR, OTHER_COLOUR = "#a6d9a0", "#f4b183"
-
-
-# ------------------------------------------------------------------------------------------------
-# Segmentations
-
-_TRIES: dict = {}
-
-
-def _trie(words: Iterable[str] | None):
-    """pythainlp's default dictionary (a trie, loaded once), or a trie of `words`."""
-    if words is None:
-        from pythainlp.tokenize import word_dict_trie
-        return word_dict_trie()
-    if isinstance(words, str):
-        raise ValueError(f"words must be a list of words, got the string {words[:30]!r}")
-    key = frozenset(words)
-    if not key or not all(isinstance(w, str) and w for w in key):
-        raise ValueError("words must be a non-empty list of non-empty strings")
-    if key not in _TRIES:
-        from pythainlp.util import dict_trie
-        _TRIES[key] = dict_trie(sorted(key))
-    return _TRIES[key]
-
-
-def _check_text(text) -> str:
-    if not isinstance(text, str) or not text:
-        raise ValueError(f"text must be a non-empty string of Thai (join words with join_thai), got {text!r}")
-    return text
-
-
-def _ends(text: str, trie) -> list[list[int]]:
-    """ends[i]: the positions j > i such that text[i:j] is a dictionary word."""
-    return [[i + len(w) for w in trie.prefixes(text, i)] for i in range(len(text))]
-
-
-def count_segmentations(text: str, words: Iterable[str] | None = None) -> int:
-    """|S(x)|: the number of ways to write `text` as dictionary words, by the recursion N(i)."""
-    text = _check_text(text)
-    ends = _ends(text, _trie(words))
-    n = [1] + [0] * len(text)                      # n[i] = N(i), read left to right
-    for i in range(len(text)):
-        if n[i]:
-            for j in ends[i]:
-                n[j] += n[i]
-    return n[len(text)]
-
-
-def fewest_words(text: str, words: Iterable[str] | None = None) -> int | None:
-    """c(n): the fewest dictionary words that spell `text` (maximal matching); None if none do."""
-    text = _check_text(text)
-    ends = _ends(text, _trie(words))
-    inf = len(text) + 1
-    c = [0] + [inf] * len(text)
-    for i in range(len(text)):
-        if c[i] < inf:
-            for j in ends[i]:
-                c[j] = min(c[j], c[i] + 1)
-    return c[len(text)] if c[len(text)] < inf else None
-
-
-def segmentations(text: str, words: Iterable[str] | None = None, limit: int = MAX_SEGMENTATIONS) -> list[list[str]]:
-    """S(x): every way to write `text` as a sequence of dictionary words (pythainlp's dictionary, or
-    `words`), fewest words first; [] if no way exists. Raises ValueError beyond `limit` ways."""
-    text = _check_text(text)
-    trie = _trie(words)
-    total = count_segmentations(text, words)
-    if total > limit:
-        raise ValueError(f"{text!r} has {total} segmentations, more than limit={limit}")
-    ends = _ends(text, trie)
-    memo: dict[int, list[list[str]]] = {len(text): [[]]}
-
-    def tails(i: int) -> list[list[str]]:          # segmentations of text[i:]
-        if i not in memo:
-            memo[i] = [[text[i:j]] + rest for j in ends[i] for rest in tails(j)]
-        return memo[i]
-
-    return sorted(tails(0), key=len)
-
-
-def spans(tokens: list[str]) -> list[tuple[int, int]]:
-    """(start, end) character offsets of each token in the joined text."""
-    out, pos = [], 0
-    for w in tokens:
-        out.append((pos, pos + len(w)))
-        pos += len(w)
-    return out
 
 
 def _advance(text: str) -> list[float]:
@@ -173,8 +77,7 @@ def draw_segmentations(sentences, index: int = 0, engine: str = "newmm", *, max_
         index: sentence
         engine: segmenter
     """
-    t = dict(TEXT[_check_lang(lang)])
-    t.update({k: v for k, v in (labels or {}).items() if k in t})
+    t = texts(TEXT, lang, labels)
     if engine not in THAI_ENGINES:
         raise ValueError(f"engine must be one of {', '.join(THAI_ENGINES)}, got {engine!r}")
     if not 0 <= index < len(sentences):
@@ -191,7 +94,7 @@ def draw_segmentations(sentences, index: int = 0, engine: str = "newmm", *, max_
     x = _advance(text)
     width = max(x[-1], 1.0)
     own_spans = set(spans(own))
-    fig = _figure(fig, (13, 1.3 + 0.55 * (max_rows + 1)))      # fresh layout: the row labels change width
+    fig = new_figure(fig, (13, 1.3 + 0.55 * (max_rows + 1)))      # fresh layout: the row labels change width
     ax = fig.subplots()
     for r, (_, tokens) in enumerate(rows):
         for (a, b), word in zip(spans(tokens), tokens):
@@ -220,7 +123,7 @@ def segmentation_explorer(sentences, *, index: int = 0, engine: str = "newmm", m
                           lang: str = "en", labels: dict | None = None) -> Explorer:
     """Chapter 12's widget: `draw_segmentations` with a slider over `sentences` (lists of the
     grammar's words) and a choice of segmenter. pythainlp's dictionary is loaded once here."""
-    names = control_labels(draw_segmentations, lang, {**CONTROL_LABELS.get(_check_lang(lang), {}), **(labels or {})})
+    names = control_labels(draw_segmentations, lang, labels, CONTROL_LABELS)
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)} in the explorer, got {engine!r}")
     sentences = [list(s) for s in sentences]
@@ -228,8 +131,9 @@ def segmentation_explorer(sentences, *, index: int = 0, engine: str = "newmm", m
         raise ValueError("sentences is empty: pass at least one sentence (a list of words)")
     _trie(None)
     controls = {
-        "index": _slider("int", names["index"], index, lo=0, hi=len(sentences) - 1),
-        "engine": _slider("select", names["engine"], engine, ENGINES),
+        "index": slider("int", names["index"], index, lo=0, hi=len(sentences) - 1),
+        "engine": slider("select", names["engine"], engine, ENGINES),
     }
     fixed = dict(sentences=sentences, max_rows=max_rows, lang=lang, labels=labels)
-    return Explorer(draw_segmentations, fixed, controls)
+    static = {"index": tuple(range(index, min(index + STATIC_SENTENCES, len(sentences)))), "engine": ENGINES}
+    return Explorer(draw_segmentations, fixed, controls, static)

@@ -1,43 +1,24 @@
 """Interactive figures of chapters 4-6: REINFORCE histograms, the variance of each baseline, and
 Monte Carlo rollout rewards token by token.
 
-Every widget has two layers:
-
-- a pure drawing function ``draw_*(..., **params) -> matplotlib.figure.Figure`` that recomputes the
-  statistics and draws them (no pyplot, no display; ``fig=`` reuses an existing figure). Tests and
-  ``benchmarks/widgets.py`` call these directly;
-- a builder (``reinforce_histogram``, ``variance_explorer``, ``rollout_explorer``) that returns an
-  `Explorer`. Displaying it (the last line of a cell) shows the figure for the default settings as
-  an ordinary image output, so a static book page shows it, then the sliders. A slider change
-  redraws into an ``ipywidgets.Output`` below them, which needs a live kernel (JupyterLab via
-  ``make lab``, Colab or Binder).
-
-Slider labels come from the ``Controls:`` section of each drawing function's docstring (English),
-from `CONTROL_LABELS` for ``lang="th"``, or from ``labels={name: text}``; figure texts come from
-`TEXT` and can be overridden the same way. Keep each redraw cheap: the exact gradient (or exact Q)
-is computed once by the builder and passed in, and every statistic comes from one vmapped
-`gradient_stats` call.
+Conventions (``draw_*`` functions, builders returning an `Explorer`, texts, slider labels) are
+those of `widgets.base`. Keep each redraw cheap: the exact gradient (or exact Q) is computed once
+by the builder and passed in, and every statistic comes from one vmapped `gradient_stats` call.
 
     explorer = widgets.reinforce_histogram(policy, problem, lang="th")
     explorer                      # in a notebook: initial figure, then the sliders
 """
 from __future__ import annotations
 
-import io
-import re
-from contextlib import contextmanager
-from typing import Callable
-
 import torch
 from matplotlib.figure import Figure
 
 from .. import viz
 from ..diagnostics import gradient_stats
-from ..estimators import BatchMean, LeaveOneOut, LearnedValue, MovingAverage, Reinforce
-from ..rollout import rollout_rewards
-from ..toy import MAX_SEQUENCES, TabularValue, ToyProblem, action_values, all_sequences, exact_gradient, prefix_index
-
-LANGS = ("en", "th")
+from ..estimators import BatchMean, LearnedValue, MovingAverage, Reinforce, estimator_menu
+from ..rollout import exact_rollout_values, rollout_rewards
+from ..toy import TabularValue, exact_gradient, shifted_problem
+from .base import Explorer, check_lang, control_labels, nearest, new_figure, one_thread, panels, slider, texts
 
 TEXT = {
     "en": {
@@ -84,117 +65,26 @@ TEXT = {
     },
 }
 
-# Thai slider labels; the English ones are read from each draw function's docstring.
-CONTROL_LABELS = {
-    "th": {
-        "num_samples": "จำนวน sequence ต่อค่าประมาณ N",
-        "seed": "seed ของการสุ่ม",
-        "offset": "ค่าคงที่ c ที่บวกเข้าไปใน reward",
-        "rollout_num": "จำนวน rollout ต่อ prefix K",
-    },
-}
+# Thai slider labels beyond the shared ones of `base.CONTROL_LABELS`
+CONTROL_LABELS = {"th": {"offset": "ค่าคงที่ c ที่บวกเข้าไปใน reward"}}
 
+# chapter 5's comparison: keys of `estimators.estimator_menu`, with display names
+VARIANCE_ESTIMATORS = ("reinforce", "to_go", "moving", "loo", "learned", "batch")
 ESTIMATOR_NAMES = {
-    "en": {"plain": "REINFORCE", "to_go": "reward-to-go", "moving": "moving average",
+    "en": {"reinforce": "REINFORCE", "to_go": "reward-to-go", "moving": "moving average",
            "loo": "leave-one-out", "learned": "learned value", "batch": "batch mean (biased)"},
-    "th": {"plain": "REINFORCE", "to_go": "reward-to-go", "moving": "ค่าเฉลี่ยเคลื่อนที่",
+    "th": {"reinforce": "REINFORCE", "to_go": "reward-to-go", "moving": "ค่าเฉลี่ยเคลื่อนที่",
            "loo": "leave-one-out", "learned": "value ที่เรียนรู้", "batch": "ค่าเฉลี่ยทั้งชุด (เอนเอียง)"},
 }
 
 NUM_SAMPLES_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 BASELINE_SAMPLES_OPTIONS = (2, 4, 8, 16, 32, 64, 128, 256, 512)
 ROLLOUT_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 128)
-
-_FONTS_READY = False
-
-
-# ------------------------------------------------------------------------------------------------
-# Helpers
-
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
-    return lang
-
-
-def texts(lang: str = "en", labels: dict | None = None) -> dict:
-    """The figure texts for ``lang``, with ``labels`` overriding any of them."""
-    out = dict(TEXT[_check_lang(lang)])
-    out.update({k: v for k, v in (labels or {}).items() if k in out})
-    return out
-
-
-def control_labels(draw: Callable, lang: str = "en", labels: dict | None = None) -> dict:
-    """Slider labels of a drawing function: the ``Controls:`` lines of its docstring
-    (``name: label``), in Thai from `CONTROL_LABELS` with ``lang="th"``, overridden by ``labels``."""
-    doc = draw.__doc__ or ""
-    found, inside = {}, False
-    for line in doc.splitlines():
-        if line.strip() == "Controls:":
-            inside = True
-            continue
-        if inside:
-            m = re.match(r"\s+(\w+): (.+)$", line)
-            if not m:
-                break
-            found[m.group(1)] = m.group(2).strip()
-    if not found:
-        raise ValueError(f"{draw.__name__} has no 'Controls:' section in its docstring")
-    translated = CONTROL_LABELS.get(_check_lang(lang), {})
-    out = {k: translated.get(k, v) for k, v in found.items()}
-    out.update({k: v for k, v in (labels or {}).items() if k in out})
-    return out
-
-
-def _figure(fig: Figure | None, figsize) -> Figure:
-    """A fresh pyplot-free figure (never shown twice by the inline backend), or ``fig`` cleared."""
-    global _FONTS_READY
-    if not _FONTS_READY:
-        viz.setup_fonts()
-        _FONTS_READY = True
-    if fig is None:
-        return Figure(figsize=figsize, layout="constrained")
-    fig.clear()
-    fig.set_layout_engine("constrained")
-    return fig
-
-
-def _panels(fig: Figure | None, figsize, kind: str, ncols: int, **subplot_kw):
-    """(figure, axes) for a figure of `ncols` panels drawn by the function `kind`.
-
-    A figure this function drew and `render_png` already laid out keeps its axes: each is
-    cleared and the layout is frozen, so a redraw skips creating axes and the constrained-layout
-    pass (about a fifth of an update). Only for figures whose labels keep their size from one
-    update to the next. Otherwise a fresh or cleared figure with new axes."""
-    if (fig is not None and getattr(fig, "_gan4nlp_kind", None) == kind and getattr(fig, "_gan4nlp_laid_out", False)
-            and len(fig.axes) == ncols):
-        fig.set_layout_engine("none")
-        for ax in fig.axes:
-            ax.clear()
-        return fig, list(fig.axes)
-    fig = _figure(fig, figsize)
-    axes = list(fig.subplots(1, ncols, squeeze=False, **subplot_kw)[0])
-    fig._gan4nlp_kind, fig._gan4nlp_laid_out = kind, False
-    return fig, axes
-
-
-@contextmanager
-def one_thread():
-    """Runs the widgets' statistics on one torch thread, then restores the caller's setting (a
-    context manager, and the decorator of every drawing function).
-
-    The tensors are tiny, so intra-op threads only add synchronisation; on a busy 2-core machine
-    (a shared CPU, a book build running other notebooks) two threads made one update 20-60 times
-    slower than one thread in `benchmarks/widgets.py`."""
-    before = torch.get_num_threads()
-    if before != 1:
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        if before != 1:
-            torch.set_num_threads(before)
-
+# The static book's frames (`base.StaticFrames`): the slider values precomputed when the book is built.
+STATIC_HISTOGRAM = {"num_samples": (2, 10, 50, 200), "seed": (0, 1)}
+STATIC_VARIANCE = {"num_samples": (4, 16, 64, 256), "offset": (0.0, 2.0, 10.0), "seed": (0,)}
+STATIC_ROLLOUT = {"rollout_num": (1, 4, 16, 64), "seed": (0, 1)}
+WARMUP_SEED = 1_000_003    # the stateful baselines' warm-up batches: a stream apart from the estimates' seeds
 
 # ------------------------------------------------------------------------------------------------
 # Chapter 4: REINFORCE estimates against the exact gradient
@@ -214,14 +104,14 @@ def draw_reinforce_histogram(policy, problem, num_samples: int = 10, seed: int =
         num_samples: samples per estimate N
         seed: random seed
     """
-    t = texts(lang, labels)
+    t = texts(TEXT, lang, labels)
     if exact is None:
         exact = exact_gradient(policy, problem).detach()
     stats = gradient_stats(estimator if estimator is not None else Reinforce(), policy, problem, num_samples,
                            repeats, seed=seed, exact=exact)
     if index is None:
         index = int(exact.abs().argmax())
-    fig = _figure(fig, (11, 4.2))              # fresh layout: the count axis changes width with N
+    fig = new_figure(fig, (11, 4.2))              # fresh layout: the count axis changes width with N
     ax_hist, ax_all = fig.subplots(1, 2)
     viz.plot_estimates(stats, index, ax=ax_hist, title=t["hist_title"].format(repeats=repeats, n=num_samples),
                        label_estimates=t["estimates"], label_exact=t["exact"], label_mean=t["mean"])
@@ -247,34 +137,15 @@ def draw_reinforce_histogram(policy, problem, num_samples: int = 10, seed: int =
 # ------------------------------------------------------------------------------------------------
 # Chapter 5: baselines and variance
 
-def shifted_problem(problem: ToyProblem, offset: float) -> ToyProblem:
-    """The same problem with ``offset`` added to the final reward: R(Y) + c for every sequence.
-
-    The exact gradient does not change (sum_Y grad p(Y) c = c grad 1 = 0); the variance of
-    REINFORCE without a baseline does."""
-    if offset == 0:
-        return problem
-    tables = list(problem.step_rewards)
-    tables[-1] = tables[-1] + offset
-    return ToyProblem(problem.vocab_size, problem.length, tables, problem.name)
-
-
-def comparison_estimators(problem: ToyProblem, lang: str = "en", *, decay: float = 0.9,
-                          value_lr: float = 0.3, value_steps: int = 50) -> dict:
-    """The REINFORCE variants chapter 5 compares, fresh (no baseline state), by display name.
-
-    The learned value is a `TabularValue` (one number per prefix) that takes `value_steps` Adam
-    steps on the returns of each call's batches, after scoring them."""
-    n = ESTIMATOR_NAMES[_check_lang(lang)]
-    return {
-        n["plain"]: Reinforce(),
-        n["to_go"]: Reinforce(reward_to_go=True),
-        n["moving"]: Reinforce(MovingAverage(decay)),
-        n["loo"]: Reinforce(LeaveOneOut()),
-        n["learned"]: Reinforce(LearnedValue(TabularValue(problem.vocab_size, problem.length), lr=value_lr,
-                                             steps=value_steps), reward_to_go=True),
-        n["batch"]: Reinforce(BatchMean()),
-    }
+def comparison_estimators(problem, lang: str = "en", *, decay: float = 0.9, value_lr: float = 0.3,
+                          value_steps: int = 50) -> dict:
+    """Chapter 5's REINFORCE variants (`VARIANCE_ESTIMATORS` of `estimators.estimator_menu`), fresh,
+    by display name. The learned value is a `TabularValue` (one number per prefix) that takes
+    `value_steps` Adam steps on the returns of each call's batches, after scoring them."""
+    names = ESTIMATOR_NAMES[check_lang(lang)]
+    menu = estimator_menu(VARIANCE_ESTIMATORS, decay=decay, value_model=TabularValue(problem.vocab_size, problem.length),
+                          value_lr=value_lr, value_steps=value_steps)
+    return {names[k]: est for k, est in menu.items()}
 
 
 def _stateful(estimator) -> bool:
@@ -300,7 +171,7 @@ def draw_variance_comparison(policy, problem, num_samples: int = 16, offset: flo
         offset: constant c added to every reward
         seed: random seed
     """
-    t = texts(lang, labels)
+    t = texts(TEXT, lang, labels)
     if exact is None:
         exact = exact_gradient(policy, problem).detach()
     shifted = shifted_problem(problem, offset)
@@ -313,7 +184,7 @@ def draw_variance_comparison(policy, problem, num_samples: int = 16, offset: flo
         if baseline is not None:
             baseline.reset()
         if warmup and _stateful(est):   # `warmup` earlier batches, drawn in one call (cheaper than a loop)
-            est.prepare(policy, shifted, num_samples, warmup, generator=torch.Generator().manual_seed(1_000_003 + seed))
+            est.prepare(policy, shifted, num_samples, warmup, generator=torch.Generator().manual_seed(WARMUP_SEED + seed))
         stats = gradient_stats(est, policy, shifted, num_samples, repeats, seed=seed, exact=exact, name=name)
         proj = stats.estimates @ stats.exact / max(norm2, 1e-30)              # (R,)
         names.append(name)
@@ -323,7 +194,7 @@ def draw_variance_comparison(policy, problem, num_samples: int = 16, offset: flo
         scale.append(float(proj.mean()))
         scale_se.append(float(proj.std()) / max(stats.repeats, 1) ** 0.5 if stats.repeats > 1 else 0.0)
 
-    fig, axes = _panels(fig, (12, 0.9 + 0.45 * len(names)), f"variance_comparison/{len(names)}", 3, sharey=True)
+    fig, axes = panels(fig, (12, 0.9 + 0.45 * len(names)), f"variance_comparison/{len(names)}", 3, sharey=True)
     y = list(range(len(names)))
     colors = ["#b2182b" if b else "#2166ac" for b in biased]
     axes[0].barh(y, variance, color=colors)
@@ -350,23 +221,6 @@ def draw_variance_comparison(policy, problem, num_samples: int = 16, offset: flo
 # Chapter 6: Monte Carlo rollouts
 
 @one_thread()
-def exact_rollout_values(policy, tokens: torch.Tensor, reward_fn) -> torch.Tensor:
-    """Q(Y_{1:t-1}, y_t) = E[D(Y) | Y_{1:t}] under ``policy``, by enumerating every sequence: (B, T).
-
-    The expectation that K Monte Carlo rollouts estimate (chapter 6); the last column is D(Y).
-    Only for tiny problems (V^T sequences at most `toy.MAX_SEQUENCES`)."""
-    v, length = policy.vocab_size, tokens.shape[1]
-    if v ** length > MAX_SEQUENCES:
-        raise ValueError(f"{v}^{length} sequences is too many to enumerate (max {MAX_SEQUENCES})")
-    device = next(policy.parameters()).device
-    with torch.no_grad():
-        problem = ToyProblem.terminal(v, length, reward_fn(all_sequences(v, length, device=device)).double().cpu())
-        q = action_values(policy, problem)                                  # entry t: (V^t, V)
-        cols = [q[t][prefix_index(tokens[:, :t], v), tokens[:, t]] for t in range(length)]
-    return torch.stack(cols, 1).float()
-
-
-@one_thread()
 def draw_rollout_heatmap(policy, tokens: torch.Tensor, reward_fn, rollout_num: int = 4, seed: int = 0, *,
                          vocab=None, exact: torch.Tensor | None = None, vmin: float = 0.0, vmax: float = 1.0,
                          lang: str = "en", labels: dict | None = None, fig: Figure | None = None) -> Figure:
@@ -381,15 +235,15 @@ def draw_rollout_heatmap(policy, tokens: torch.Tensor, reward_fn, rollout_num: i
         rollout_num: rollouts per prefix K
         seed: random seed
     """
-    t = texts(lang, labels)
+    t = texts(TEXT, lang, labels)
     q = rollout_rewards(policy, tokens, reward_fn, rollout_num, generator=torch.Generator().manual_seed(seed))
-    panels = [(q, t["rollout_title"].format(k=rollout_num))]
+    shown = [(q, t["rollout_title"].format(k=rollout_num))]
     if exact is not None:
-        panels.append((exact, t["exact_title"]))
+        shown.append((exact, t["exact_title"]))
     b, length = tokens.shape
-    fig = _figure(fig, (2.0 + 0.95 * length * len(panels) + 1.2 * (len(panels) - 1), 1.3 + 0.5 * b))
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    for ax, (values, title) in zip(axes, panels):
+    fig = new_figure(fig, (2.0 + 0.95 * length * len(shown) + 1.2 * (len(shown) - 1), 1.3 + 0.5 * b))
+    axes = fig.subplots(1, len(shown), squeeze=False)[0]
+    for ax, (values, title) in zip(axes, shown):
         viz.plot_token_heatmap(tokens.cpu(), values.detach().cpu(), ax=ax, vocab=vocab, title=title,
                                colorbar_label=t["q_label"])
         ax.images[0].set_clim(vmin, vmax)
@@ -400,124 +254,51 @@ def draw_rollout_heatmap(policy, tokens: torch.Tensor, reward_fn, rollout_num: i
 # ------------------------------------------------------------------------------------------------
 # Builders
 
-class Explorer:
-    """A figure with sliders. Displaying it shows the current figure as an ordinary output, then
-    the sliders and an ``Output`` that a slider change redraws into (live kernels only).
-
-    ``controls`` maps parameter names to sliders; ``update(**params)`` redraws (what a slider
-    change does) and returns the figure; ``figure`` is the figure drawn last."""
-
-    def __init__(self, draw: Callable, fixed: dict, controls: dict):
-        import ipywidgets
-
-        self.draw, self.fixed, self.controls = draw, fixed, controls
-        self.figure = draw(**fixed, **self.values)
-        self.redraws = 0
-        self._skip_first = True
-        self.output = ipywidgets.interactive_output(self._on_change, controls)
-        self.box = ipywidgets.VBox([ipywidgets.HBox(list(controls.values())), self.output])
-
-    @property
-    def values(self) -> dict:
-        return {k: c.value for k, c in self.controls.items()}
-
-    def update(self, **params) -> Figure:
-        kwargs = {**self.values, **params}
-        self.figure = self.draw(**self.fixed, **kwargs, fig=self.figure)
-        self.redraws += 1
-        return self.figure
-
-    def image(self):
-        """The current figure as an ``IPython.display.Image`` (one PNG render: the figures lay
-        themselves out, so the inline backend's extra "tight bounding box" pass is not needed)."""
-        from IPython.display import Image
-
-        return Image(data=render_png(self.figure), format="png")
-
-    def _on_change(self, **params):
-        from IPython.display import display
-
-        if self._skip_first:        # interactive_output calls once at creation: the image above shows that state
-            self._skip_first = False
-            return
-        self.update(**params)
-        display(self.image())
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.image())
-        display(self.box)
-
-
-def render_png(fig: Figure, dpi: float = 100) -> bytes:
-    """The figure as PNG bytes, as the widgets display it (this also fixes its layout for reuse)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    fig._gan4nlp_laid_out = True
-    return buf.getvalue()
-
-
-def _slider(kind: str, label: str, value, options=None, lo=None, hi=None, step=None):
-    import ipywidgets
-
-    common = dict(description=label, continuous_update=False, style={"description_width": "initial"},
-                  layout=ipywidgets.Layout(width="auto", min_width="320px"))
-    if kind == "select":
-        return ipywidgets.SelectionSlider(options=list(options), value=value, **common)
-    if kind == "int":
-        return ipywidgets.IntSlider(value=value, min=lo, max=hi, step=step or 1, **common)
-    return ipywidgets.FloatSlider(value=value, min=lo, max=hi, step=step, **common)
-
-
-def _nearest(options, value):
-    return min(options, key=lambda o: abs(o - value))
-
-
 def reinforce_histogram(policy, problem, *, num_samples: int = 10, seed: int = 0, repeats: int = 300,
                         index: int | None = None, lang: str = "en", labels: dict | None = None) -> Explorer:
     """Chapter 4's widget: `draw_reinforce_histogram` with sliders for the samples per estimate
     and the seed. The exact gradient is computed once here."""
-    names = control_labels(draw_reinforce_histogram, lang, labels)
+    names = control_labels(draw_reinforce_histogram, lang, labels, CONTROL_LABELS)
     exact = exact_gradient(policy, problem).detach()
     controls = {
-        "num_samples": _slider("select", names["num_samples"], _nearest(NUM_SAMPLES_OPTIONS, num_samples),
+        "num_samples": slider("select", names["num_samples"], nearest(NUM_SAMPLES_OPTIONS, num_samples),
                                NUM_SAMPLES_OPTIONS),
-        "seed": _slider("int", names["seed"], seed, lo=0, hi=20),
+        "seed": slider("int", names["seed"], seed, lo=0, hi=20),
     }
     fixed = dict(policy=policy, problem=problem, repeats=repeats, index=index, exact=exact, lang=lang, labels=labels)
-    return Explorer(draw_reinforce_histogram, fixed, controls)
+    return Explorer(draw_reinforce_histogram, fixed, controls, STATIC_HISTOGRAM)
 
 
 def variance_explorer(policy, problem, *, num_samples: int = 16, offset: float = 2.0, seed: int = 0,
                       repeats: int = 100, warmup: int = 50, lang: str = "en", labels: dict | None = None) -> Explorer:
     """Chapter 5's widget: `draw_variance_comparison` with sliders for the samples per estimate,
     the reward offset and the seed. The exact gradient (the same for every offset) is computed once."""
-    names = control_labels(draw_variance_comparison, lang, labels)
+    names = control_labels(draw_variance_comparison, lang, labels, CONTROL_LABELS)
     exact = exact_gradient(policy, problem).detach()
     controls = {
-        "num_samples": _slider("select", names["num_samples"], _nearest(BASELINE_SAMPLES_OPTIONS, num_samples),
+        "num_samples": slider("select", names["num_samples"], nearest(BASELINE_SAMPLES_OPTIONS, num_samples),
                                BASELINE_SAMPLES_OPTIONS),
-        "offset": _slider("float", names["offset"], offset, lo=0.0, hi=10.0, step=0.5),
-        "seed": _slider("int", names["seed"], seed, lo=0, hi=20),
+        "offset": slider("float", names["offset"], offset, lo=0.0, hi=10.0, step=0.5),
+        "seed": slider("int", names["seed"], seed, lo=0, hi=20),
     }
     fixed = dict(policy=policy, problem=problem, repeats=repeats, warmup=warmup, exact=exact, lang=lang,
                  labels=labels)
-    return Explorer(draw_variance_comparison, fixed, controls)
+    return Explorer(draw_variance_comparison, fixed, controls, STATIC_VARIANCE)
 
 
 def rollout_explorer(policy, tokens: torch.Tensor, reward_fn, *, rollout_num: int = 4, seed: int = 0, vocab=None,
                      exact: bool | torch.Tensor = True, lang: str = "en", labels: dict | None = None) -> Explorer:
     """Chapter 6's widget: `draw_rollout_heatmap` with sliders for the number of rollouts K and the
     seed. With ``exact=True`` the exact Q is computed once by enumeration (tiny vocabularies only)."""
-    names = control_labels(draw_rollout_heatmap, lang, labels)
+    names = control_labels(draw_rollout_heatmap, lang, labels, CONTROL_LABELS)
     if exact is True:
-        exact = exact_rollout_values(policy, tokens, reward_fn)
+        with one_thread():
+            exact = exact_rollout_values(policy, tokens, reward_fn)
     elif exact is False:
         exact = None
     controls = {
-        "rollout_num": _slider("select", names["rollout_num"], _nearest(ROLLOUT_OPTIONS, rollout_num), ROLLOUT_OPTIONS),
-        "seed": _slider("int", names["seed"], seed, lo=0, hi=20),
+        "rollout_num": slider("select", names["rollout_num"], nearest(ROLLOUT_OPTIONS, rollout_num), ROLLOUT_OPTIONS),
+        "seed": slider("int", names["seed"], seed, lo=0, hi=20),
     }
     fixed = dict(policy=policy, tokens=tokens, reward_fn=reward_fn, vocab=vocab, exact=exact, lang=lang, labels=labels)
-    return Explorer(draw_rollout_heatmap, fixed, controls)
+    return Explorer(draw_rollout_heatmap, fixed, controls, STATIC_ROLLOUT)
