@@ -57,6 +57,8 @@ $(BUILD)/.infra-stamp: $(BOOK_INFRA)
 	rm -rf $(BUILD)/en $(BUILD)/th
 	@mkdir -p $(BUILD) && touch $@
 
+# Widgets precompute their figures for the static book (gan4nlp/widgets/base.py); test: its notebooks fill the book's cache
+book test: export GAN4NLP_STATIC_WIDGETS = 1
 book: $(STAMP) assets $(BUILD)/.infra-stamp
 	rm -rf $(SITE)
 	$(JB_BUILD) --config $(EN_CONFIG) --toc $(EN_TOC) --path-output $(BUILD)/en

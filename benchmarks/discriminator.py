@@ -16,7 +16,8 @@ Floor = counted multiply-adds of the epoch (convolutions + highway + output laye
 step counted as three forward passes) x 2 FLOP / this machine's float32 matmul rate (2048 x 2048,
 best of several measurements spread over this run). Epoch times are the best of ``--repeats``
 runs, the two versions interleaved. The last line is ``d-epoch A s, floor F s, d/floor Rx`` for the
-fast version; the line above it is the same for the straightforward one.
+fast version; above it, ``outside matmul: X s`` (epoch minus floor, the time the counted matrix
+products do not explain, comparable across CPU kinds), and the straightforward version's line.
 """
 import argparse
 import sys
@@ -99,6 +100,10 @@ def main():
     print(f"fast is {best['straightforward'] / best['fast']:.2f}x faster than straightforward")
     s, f = best["straightforward"], best["fast"]
     print(f"straightforward: d-epoch {s:.2f} s, floor {floor:.2f} s, d/floor {s / floor:.2f}x")
+    # the time the counted multiply-adds do not explain (embedding gathers, im2col copy, max-pool,
+    # ReLU, dropout, highway gates, softmax, Adam, Python): the same figure on every CPU kind
+    print(f"outside matmul: {f - floor:.2f} s per fast epoch ({(f - floor) / f:.0%} of it); "
+          f"straightforward: {s - floor:.2f} s")
     print(f"d-epoch {f:.2f} s, floor {floor:.2f} s, d/floor {f / floor:.2f}x")
 
 

@@ -14,7 +14,9 @@ Sampling from the 5,000-way softmax is elementwise work the count misses.
 prefixes t that re-reads every prefix and samples with ``torch.multinomial``. The same loop with
 this library's exact inverse-CDF sampler is timed too, so the two sources of the speed-up
 (sampler, batching) can be told apart. Last line:
-``batched A s, loop B s, speed-up Cx, floor F s, batched/floor Rx``.
+``batched A s, loop B s, speed-up Cx, floor F s, batched/floor Rx``; the line above it,
+``outside matmul: X s``, is batched minus floor: the time the counted matrix products do not
+explain, comparable across CPU kinds (a faster matmul lowers the floor, not this).
 """
 import argparse
 import statistics
@@ -29,24 +31,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _floor import discriminator_macs, generator_token_macs, matmul_flops  # noqa: E402
 from _machine import describe  # noqa: E402
-from gan4nlp.discriminator import Discriminator, DiscriminatorConfig  # noqa: E402
-from gan4nlp.policy import Generator  # noqa: E402
 from functools import partial  # noqa: E402
 
-from gan4nlp.rollout import rollout_rewards, rollout_rewards_loop  # noqa: E402
+from gan4nlp.discriminator import Discriminator, DiscriminatorConfig  # noqa: E402
+from gan4nlp.policy import Generator  # noqa: E402
+from gan4nlp.rollout import RolloutPolicy, rollout_rewards, rollout_rewards_loop  # noqa: E402
+from gan4nlp.gan_steps import policy_gradient_step  # noqa: E402
 
 B, T, V, E, H, K = 64, 20, 5000, 32, 32, 16
 
 
 def step(gen, opt, disc, impl, rng):
+    """One generator step of the library (`gan_steps.policy_gradient_step`), rollouts by ``impl``; the
+    rollout policy is the live generator (``rate=None``), as in the original code."""
     start = time.perf_counter()
-    sample = gen.sample(B, T, generator=rng)
-    q = impl(gen, sample.tokens, disc.reward, K, generator=rng)
-    loss = -(sample.log_prob * q).sum()
-    opt.zero_grad()
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(gen.parameters(), 5.0)
-    opt.step()
+    policy_gradient_step(gen, opt, RolloutPolicy(gen, rate=None), disc.reward, batch_size=B, length=T,
+                         rollout_num=K, grad_clip=5.0, rng=rng, rollout_fn=impl)
     return time.perf_counter() - start
 
 
@@ -80,6 +80,9 @@ def main():
     print(f"batched: {batched:.2f} s per step (median of {args.repeats}); loop with torch.multinomial (original "
           f"code): {loop:.2f} s; loop with the inverse-CDF sampler: {loop_fast:.2f} s (medians of {args.loop_repeats}); "
           f"batching alone: {loop_fast / batched:.1f}x, sampler alone: {loop / loop_fast:.1f}x")
+    # the time the counted multiply-adds do not explain (sampling's exp/sum, gathers, the LSTM's
+    # elementwise gates, pooling, the optimizer, Python): the same figure on every CPU kind
+    print(f"outside matmul: {batched - floor:.2f} s per batched step ({(batched - floor) / batched:.0%} of it)")
     print(f"batched {batched:.2f} s, loop {loop:.2f} s, speed-up {loop / batched:.1f}x, floor {floor:.2f} s, "
           f"batched/floor {batched / floor:.1f}x")
 

@@ -66,7 +66,10 @@ def run_cell(rollout_num: int, d_steps: int, seed: int, overrides: dict) -> dict
         "mle_nll_oracle": rounded(base_by_step[row["step"]] for row in evaluated),
         "mean_reward": rounded(row["mean_reward"] for row in adv),
         "d_accuracy": rounded(row["d_accuracy"] for row in adv),
-        "final": {name: {k: round(v, DIGITS) for k, v in final[name].items()} for name in ("seqgan", "mle")},
+        "oracle": final["oracle"],
+        # "mle" here is the MLE-only baseline continued over the same iterations (history's "mle_continued")
+        "final": {name: {k: round(final[key][k], DIGITS) for k in ("nll_oracle", "entropy", "nll_heldout")}
+                  for name, key in (("seqgan", "seqgan"), ("mle", "mle_continued"))},
     }
 
 

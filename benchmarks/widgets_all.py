@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/widgets_all.py [--threads 2]
 
 Runs ``benchmarks/widgets.py`` (chapters 4-6) and every ``benchmarks/widgets_*.py`` (one per
-chapter from 7 on) in turn, each in its own process, and collects their last lines
-(``widget update: X s (slowest widget)``). Goal: every update under 0.3 s. Run it on a quiet
+chapter from 7 on; not ``widgets_static.py``, which measures the static book) in turn, each in
+its own process, and collects their last lines (``widget update: X s (slowest widget)``). Goal: every update under 0.3 s. Run it on a quiet
 machine: other jobs on the 2 cores slow each update several-fold.
 """
 import argparse
@@ -24,7 +24,8 @@ def main():
     ap.add_argument("--threads", type=int, default=None, help="passed on to scripts that take --threads")
     args = ap.parse_args()
     print(describe())
-    scripts = [HERE / "widgets.py", *sorted(p for p in HERE.glob("widgets_*.py") if p.name != "widgets_all.py")]
+    scripts = [HERE / "widgets.py",
+               *sorted(p for p in HERE.glob("widgets_*.py") if p.name not in ("widgets_all.py", "widgets_static.py"))]
     results = {}
     for script in scripts:
         cmd = [sys.executable, str(script)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -29,6 +29,8 @@ class GradientStats:
     estimates: torch.Tensor   # (R, P) one gradient estimate per row
     exact: torch.Tensor       # (P,)
     seconds: float            # wall time of the whole call (sampling, rewards, gradients)
+    path: str = "vmap"        # how the per-repeat gradients ran: "vmap" (one call) or "loop" (one per repeat)
+    notes: list = field(default_factory=list)   # what PyTorch reported: vmap's per-group fallbacks, or why it looped
 
     @property
     def repeats(self) -> int:
@@ -98,7 +100,8 @@ class GradientStats:
     def summary(self) -> dict:
         return {"estimator": self.name, "samples": self.num_samples, "repeats": self.repeats,
                 "bias_norm": self.bias_norm, "relative_bias": self.relative_bias,
-                "total_variance": self.total_variance, "cosine": self.cosine, "seconds": self.seconds}
+                "total_variance": self.total_variance, "cosine": self.cosine, "seconds": self.seconds,
+                "path": self.path}
 
 
 class _Bound(torch.nn.Module):
@@ -112,11 +115,25 @@ class _Bound(torch.nn.Module):
         return fn(self.policy, *args)
 
 
+_WARNED: set = set()        # (estimator, policy) kinds whose loop fallback was already reported
+
+
 def group_gradients(estimator, policy, problem, data, *, allow_loop: bool = True) -> torch.Tensor:
     """Gradient of ``estimator.objective`` for each group of ``data`` (leading dim G): (G, P).
 
     One ``vmap(grad(...))`` over the groups where torch.func supports every operation; a loop over
-    groups otherwise (``allow_loop=False`` raises instead)."""
+    groups otherwise (``allow_loop=False`` raises instead). `group_gradients_with_path` also says
+    which of the two ran."""
+    return group_gradients_with_path(estimator, policy, problem, data, allow_loop=allow_loop)[0]
+
+
+def group_gradients_with_path(estimator, policy, problem, data, *, allow_loop: bool = True):
+    """(gradients (G, P), path, notes): ``path`` is ``"vmap"`` or ``"loop"``; ``notes`` lists what
+    PyTorch reported on the way (its "performance drop" warnings name operations that vmap ran
+    one group at a time inside the vmapped call; the reason vmap failed when the loop ran).
+
+    The first time an estimator and policy kind falls back to the loop, a RuntimeWarning says so
+    (once per kind and process, so a widget's slider does not repeat it)."""
     names = [k for k, p in policy.named_parameters() if p.requires_grad]
     params = {k: p.detach() for k, p in policy.named_parameters() if p.requires_grad}
     bound = _Bound(policy)
@@ -127,21 +144,34 @@ def group_gradients(estimator, policy, problem, data, *, allow_loop: bool = True
                                           strict=False)
 
     try:
-        with warnings.catch_warnings():   # the LSTM's batching fallback warns, then works
-            warnings.filterwarnings("ignore", message="There is a performance drop")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             grads = torch.func.vmap(torch.func.grad(objective), in_dims=(None,) + (0,) * len(data),
                                     randomness="error")(params, *data)
-        return torch.cat([grads[k].reshape(data[0].shape[0], -1) for k in names], dim=1)
-    except (RuntimeError, NotImplementedError):
+        notes = []
+        for w in caught:
+            if "performance drop" in str(w.message):
+                notes.append(str(w.message).split("\n")[0])       # recorded (see GradientStats.notes)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)   # not ours: pass on
+        return torch.cat([grads[k].reshape(data[0].shape[0], -1) for k in names], dim=1), "vmap", notes
+    except (RuntimeError, NotImplementedError) as exc:
         if not allow_loop:
             raise
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        key = (type(estimator).__name__, type(policy).__name__)
+        if key not in _WARNED:
+            _WARNED.add(key)
+            warnings.warn(f"gradient_stats: torch.func.vmap cannot run {key[0]} on {key[1]} ({reason}); "
+                          f"computing the {data[0].shape[0]} group gradients in a Python loop instead "
+                          f"(same values, slower)", RuntimeWarning, stacklevel=3)
         plist = [p for p in policy.parameters() if p.requires_grad]
         rows = []
         with torch.enable_grad():
             for g in range(data[0].shape[0]):
                 out = estimator.objective(policy, problem, *(d[g] for d in data))
                 rows.append(torch.cat([x.reshape(-1) for x in torch.autograd.grad(out, plist)]))
-        return torch.stack(rows)
+        return torch.stack(rows), "loop", [reason]
 
 
 def gradient_stats(estimator, policy, problem, num_samples: int, repeats: int = 20, *, seed: int = 0,
@@ -158,10 +188,10 @@ def gradient_stats(estimator, policy, problem, num_samples: int, repeats: int = 
         estimator.prepare(policy, problem, num_samples, 1, generator=generator)
     start = time.perf_counter()
     data = estimator.prepare(policy, problem, num_samples, repeats, generator=generator)
-    estimates = group_gradients(estimator, policy, problem, data).detach()
+    estimates, path, notes = group_gradients_with_path(estimator, policy, problem, data)
     seconds = time.perf_counter() - start
     return GradientStats(name or getattr(estimator, "name", type(estimator).__name__), num_samples,
-                         estimates.to(exact.dtype), exact.detach(), seconds)
+                         estimates.detach().to(exact.dtype), exact.detach(), seconds, path, notes)
 
 
 def compare(estimators: dict, policy, problem, sample_sizes, repeats: int = 20, seed: int = 0,

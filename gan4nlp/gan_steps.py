@@ -58,13 +58,15 @@ def train_discriminator(gen: Generator, disc, d_opt, data: torch.Tensor, *, num_
 
 
 def policy_gradient_step(gen: Generator, g_opt, rollout: RolloutPolicy, reward_fn, *, batch_size: int, length: int,
-                         rollout_num: int, grad_clip: float, rng: torch.Generator) -> dict:
+                         rollout_num: int, grad_clip: float, rng: torch.Generator,
+                         rollout_fn=rollout_rewards) -> dict:
     """SeqGAN's generator update (chapter 8): B sequences, Q of every token from `rollout_num`
     rollouts of the rollout policy scored by `reward_fn` (the discriminator's D(Y)), the loss
     -sum_{b,t} log G(y_t | Y_{1:t-1}) Q (summed over batch and time, as the original code), clip, step,
-    then the rollout policy moves towards the generator."""
+    then the rollout policy moves towards the generator. ``rollout_fn`` estimates Q (the batched
+    `rollout.rollout_rewards`; benchmarks/rollout.py times the loop version through it too)."""
     sample = gen.sample(batch_size, length, generator=rng)                                   # (B, T)
-    q = rollout_rewards(rollout.policy, sample.tokens, reward_fn, rollout_num, generator=rng)  # (B, T)
+    q = rollout_fn(rollout.policy, sample.tokens, reward_fn, rollout_num, generator=rng)  # (B, T)
     loss = -(sample.log_prob * q).sum()
     g_opt.zero_grad()
     loss.backward()

@@ -213,6 +213,7 @@ def relax(logits: torch.Tensor, tau: float, *, hard: bool = False, generator=Non
     """Gumbel-softmax of logits (..., V); straight-through one-hot forward when ``hard``.
 
     ``noise`` (same shape) is Gumbel(0, 1) noise to use instead of drawing fresh noise."""
+    tau = _checks.positive_float("tau", tau)
     g = gumbel_noise(logits.shape, generator=generator, device=logits.device) if noise is None else noise
     soft = torch.softmax((logits + g) / tau, dim=-1)
     if not hard:

@@ -31,6 +31,7 @@ def score_in_chunks(reward_fn, tokens: torch.Tensor, chunk: int = 512) -> torch.
 
     512 rows keep the paper's discriminator's working set in cache on the benchmark CPU: scoring
     19,520 sequences took 2.9 s in chunks of 256-768 rows and 3.5 s in chunks of 1,024 (2 threads)."""
+    chunk = _checks.positive_int("chunk", chunk)
     with torch.no_grad():
         return torch.cat([reward_fn(tokens[i: i + chunk]).reshape(-1) for i in range(0, tokens.shape[0], chunk)])
 
@@ -68,6 +69,7 @@ def rollout_rewards(policy, tokens: torch.Tensor, reward_fn, rollout_num: int, *
     (and the (T-1, B, K, T) rollouts when ``return_rollouts``)."""
     tokens = _check(policy, tokens, rollout_num)
     temperature = _checks.positive_float("temperature", temperature)
+    chunk = _checks.positive_int("chunk", chunk)
     b, t_len = tokens.shape
     k = rollout_num
     with torch.no_grad():
@@ -76,15 +78,15 @@ def rollout_rewards(policy, tokens: torch.Tensor, reward_fn, rollout_num: int, *
         # rollout r of prefix t (t = 1..T-1) of sequence i lives in row (t-1)*B*K + i*K + r
         seqs = tokens.repeat_interleave(k, 0).repeat(t_len - 1, 1)       # ((T-1)*B*K, T)
         state, feed = None, None
-        for tau in range(1, t_len):                           # sample position tau (0-based)
-            # the block for prefix Y_{1:tau} joins: its state has read BOS, y_1..y_{tau-1}; feed y_tau
-            new_state = tuple(s.repeat_interleave(k, dim=1) for s in states[tau - 1])
-            new_feed = tokens[:, tau - 1].repeat_interleave(k)
+        for s in range(1, t_len):                             # sample position s (0-based)
+            # the block for prefix Y_{1:s} joins: its state has read BOS, y_1..y_{s-1}; feed y_s
+            new_state = tuple(x.repeat_interleave(k, dim=1) for x in states[s - 1])
+            new_feed = tokens[:, s - 1].repeat_interleave(k)
             state = new_state if state is None else tuple(torch.cat([a, n], 1) for a, n in zip(state, new_state))
             feed = new_feed if feed is None else torch.cat([feed, new_feed])
-            h, state = policy.step_hidden(feed, state)                    # (tau*B*K, H)
-            feed = policy.sample_next(h, temperature, generator)          # (tau*B*K,)
-            seqs[: tau * rows, tau] = feed
+            h, state = policy.step_hidden(feed, state)                    # (s*B*K, H)
+            feed = policy.sample_next(h, temperature, generator)          # (s*B*K,)
+            seqs[: s * rows, s] = feed
         scores = score_in_chunks(reward_fn, seqs, chunk).reshape(t_len - 1, b, k)
         q = torch.empty(b, t_len, device=tokens.device)
         q[:, : t_len - 1] = scores.mean(-1).T                              # (B, T-1)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import torch
 
+from . import _checks
+
 METHODS = ("inverse_cdf", "gumbel_max", "multinomial")
 
 
@@ -45,6 +47,8 @@ def sample_linear(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, *, 
     """Samples from softmax((h @ weight.T + bias) / temperature) without materialising all logits:
     rows go through the output layer and the sampler ``chunk`` at a time, so each chunk's logits
     stay in cache. (N, H) -> (N,) long. Same distribution as `sample_categorical`."""
+    chunk = _checks.positive_int("chunk", chunk)
+    temperature = _checks.positive_float("temperature", temperature)
     out = torch.empty(h.shape[0], dtype=torch.long, device=h.device)
     for i in range(0, h.shape[0], chunk):
         logits = torch.addmm(bias, h[i: i + chunk], weight.T)          # (chunk, V), fresh

@@ -406,12 +406,24 @@ def final_summary(m: Models, config: SeqGANConfig, oracle: Generator, heldout: t
     out = {"oracle": config.oracle_source, "samples": n, "oracle_entropy": nll(oracle, heldout),
            "mle": _point(mle), "seqgan": seqgan, "mle_temperature": curve,
            "mle_at_seqgan_entropy": at_entropy(curve, seqgan["entropy"])}
-    if config.baseline:
+    if config.baseline and m.phase >= len(PHASES):     # the baseline phase finished
         continued = temperature_curve(m.baseline, oracle, n, length, seed, heldout)
         out["mle_continued"] = _point(next(r for r in continued if r["temperature"] == 1.0))
         out["mle_continued_temperature"] = continued
         out["mle_continued_at_seqgan_entropy"] = at_entropy(continued, seqgan["entropy"])
     return out
+
+
+def summary_from_checkpoint(out_dir: str | Path) -> dict:
+    """`final_summary` of a run folder whose adversarial phase has finished but whose baseline phase
+    has not (an interrupted run): everything except the continued MLE model, marked ``"partial"``."""
+    config, m = load_models(out_dir)
+    if len(m.history["adversarial"]) < config.adv_iterations:
+        raise ValueError(f"{out_dir}: the adversarial phase has not finished "
+                         f"({len(m.history['adversarial'])} of {config.adv_iterations} iterations)")
+    oracle, _, heldout = world(config)
+    summary = final_summary(m, config, oracle, heldout, config.seed * EVAL_SEED_STRIDE + FINAL_EVAL_STEP)
+    return {**summary, "partial": "the continued-MLE baseline phase did not finish; no mle_continued"}
 
 
 def load_models(out_dir: str | Path) -> tuple[SeqGANConfig, Models]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -81,24 +82,43 @@ class TextGANConfig:
     eval_every: int = 5             # iterations between evaluations
     eval_samples: int = 500         # generated sentences per evaluation
 
+    # counts that may be zero (skip a phase); every other int must be positive
+    _MAY_BE_ZERO = ("seed", "pretrain_epochs", "d_pretrain_rounds", "adv_iterations", "g_steps", "d_steps")
+
     def __post_init__(self):
         if self.language not in ("en", "th"):
             raise ValueError(f"language must be 'en' or 'th', got {self.language!r}")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        # the annotations are strings (from __future__ import annotations): resolve them to types
+        hints = typing.get_type_hints(type(self))
         for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in ("seed", "pretrain_epochs", "d_pretrain_rounds", "adv_iterations", "g_steps", "d_steps"):
+            value, kind = getattr(self, f.name), hints[f.name]
+            if f.name in self._MAY_BE_ZERO:
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise ValueError(f"{f.name} must be a non-negative integer, got {value!r}")
-            elif f.type == "int":
+            elif kind is int:
                 _checks.positive_int(f.name, value)
-        for name in ("gen_lr", "adv_lr", "grad_clip", "tau", "disc_lr"):
-            _checks.positive_float(name, getattr(self, name))
-        if self.rollout_update_rate is not None:
-            _checks.unit_interval("rollout_update_rate", self.rollout_update_rate)
-        self.filter_sizes, self.num_filters = tuple(self.filter_sizes), tuple(self.num_filters)
-        if self.filter_sizes and max(self.filter_sizes) > self.length:
+            elif kind is float:
+                _checks.positive_float(f.name, value)
+            elif kind is bool:
+                if not isinstance(value, bool):
+                    raise ValueError(f"{f.name} must be True or False, got {value!r}")
+            elif f.name == "rollout_update_rate":
+                if value is not None:
+                    _checks.unit_interval(f.name, value)
+            elif kind is tuple:
+                if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or not value:
+                    raise ValueError(f"{f.name} must be a non-empty tuple of positive integers, got {value!r}")
+                for v in value:
+                    _checks.positive_int(f"each of {f.name}", v)
+                setattr(self, f.name, tuple(value))
+            elif kind is not str:                        # language and method are checked above
+                raise TypeError(f"TextGANConfig.__post_init__ does not know how to check {f.name}: {kind}")
+        if len(self.filter_sizes) != len(self.num_filters):
+            raise ValueError(f"filter_sizes ({len(self.filter_sizes)} widths) and num_filters "
+                             f"({len(self.num_filters)} counts) must have the same length")
+        if max(self.filter_sizes) > self.length:
             raise ValueError(f"the widest filter ({max(self.filter_sizes)}) exceeds length={self.length}")
 
     @classmethod

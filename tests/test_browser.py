@@ -256,21 +256,21 @@ def _read_control(page, w: int, i: int) -> dict:
     }})()""")
 
 
-def _current_value(ws: WidgetState, control: str, attr: str, seen: dict):
-    """The control's `attr` (index or value) as the page shows it now."""
+def _current_value(ws: WidgetState, control: str, attr: str, seen: dict | None):
+    """The control's linked attribute as the page shows it now. For a selection control that is
+    its index (a Stack's selected_index is an index; a widget built from (label, index) pairs
+    has value == index); for a numeric slider, the number in its readout."""
     m = ws.models[control]
     name, st = m["name"], m["state"]
     if seen is None:
         return None
     if name in SELECTION_MODELS:
         if seen.get("selected") is not None:
-            index = seen["selected"]
-        elif seen.get("active") is not None and seen["active"] >= 0:
-            index = seen["active"]
-        else:
-            labels = st.get("_options_labels", [])
-            index = labels.index(seen["readout"]) if seen.get("readout") in labels else None
-        return index if attr == "index" else (st.get("_options_labels") or [None])[index] if index is not None else None
+            return seen["selected"]
+        if seen.get("active") is not None and seen["active"] >= 0:
+            return seen["active"]
+        labels = st.get("_options_labels", [])
+        return labels.index(seen["readout"]) if seen.get("readout") in labels else None
     try:
         value = float(seen.get("readout") or "nan")
     except ValueError:
@@ -305,7 +305,8 @@ def _initial_values(ws: WidgetState, root: str) -> dict:
     for c in ws.controls(root):
         st = ws.models[c]["state"]
         for attr, _ in ws.drives(c):
-            values[(c, attr)] = st.get(attr)
+            # a state saved without defaults omits index 0
+            values[(c, attr)] = st.get("index", 0) if ws.models[c]["name"] in SELECTION_MODELS else st.get(attr)
     return values
 
 

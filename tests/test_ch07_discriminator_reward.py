@@ -67,11 +67,27 @@ def test_minimising_the_exact_loss_gives_the_optimal_discriminator(tiny):
     jsd = 0.5 * (p_data * (p_data / mix).log()).sum() + 0.5 * (p_gen * (p_gen / mix).log()).sum()
     assert abs(loss(logits).item() - (2 * math.log(2) - 2 * jsd.item())) < 1e-10
     assert (torch.logit(d_star) - (p_data / p_gen).log()).abs().max() < 1e-12
-    # the notebook prints 1.1117879518 for both
-    assert f"{loss(logits).item():.10f}" == "1.1117879518"
-    # p_G = p_data: D* = 1/2 and the loss is 2 ln 2 (JSD = 0)
-    same = -(p_data * math.log(0.5)).sum() - (p_data * math.log(0.5)).sum()
-    assert abs(same.item() - 2 * math.log(2)) < 1e-12
+    # the notebook prints 1.1117879518 for both (a tolerance, not a rounded string: any CPU)
+    assert abs(loss(logits).item() - 1.1117879518) < 1e-9
+
+    # p_G = p_data: minimising the same loss from a random start finds D* = 1/2 everywhere and the
+    # value 2 ln 2 (JSD = 0)
+    def same_loss(z):
+        return -(p_data * F.logsigmoid(z)).sum() - (p_data * F.logsigmoid(-z)).sum()
+
+    z = torch.randn(len(seqs), dtype=torch.float64, generator=torch.Generator().manual_seed(0)).requires_grad_()
+    opt = torch.optim.LBFGS([z], lr=1.0, max_iter=500, tolerance_grad=1e-14, tolerance_change=0,
+                            line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        out = same_loss(z)
+        out.backward()
+        return out
+
+    opt.step(closure)
+    assert (torch.sigmoid(z).detach() - 0.5).abs().max() < 1e-4
+    assert abs(same_loss(z).item() - 2 * math.log(2)) < 1e-9
 
 
 def test_unequal_class_sizes_move_the_optimum(tiny):
@@ -101,7 +117,7 @@ def test_reinforce_is_unbiased_for_the_fixed_discriminator_reward(tiny):
     d = p_data / (p_data + p_gen)
     by_hand = torch.autograd.grad((log_g.exp().detach() * d * log_g).sum(), [gen_policy.logits])[0].reshape(-1)
     torch.testing.assert_close(by_hand, exact, atol=1e-12, rtol=0)
-    assert f"{exact.norm().item():.4f}" == "0.0770"
+    assert abs(exact.norm().item() - 0.0770) <= 0.00005 + 1e-9      # the chapter's 0.0770 (float64, exact)
     p_values = []
     for seed in range(6):   # Hotelling's test of the mean of 100 estimates against the exact gradient
         stats = gradient_stats(Reinforce(), gen_policy, judge, num_samples=1000, repeats=100, seed=seed, exact=exact)
@@ -122,18 +138,20 @@ def test_saturating_rewards_lose_their_gradient_and_log_d_keeps_it(tiny):
     d = {c: norm(torch.sigmoid(ell - c)) for c in (0, 2, 4, 8, 16)}
     nl = {c: norm(-F.logsigmoid(-(ell - c))) for c in (0, 2, 4, 8, 16)}
     ld = {c: norm(F.logsigmoid(ell - c)) for c in (0, 2, 4, 8, 16)}
-    assert f"{d[8] / d[4]:.3f}" == "0.020" and abs(d[8] / d[4] - math.exp(-4)) < 0.003
-    assert f"{d[16]:.2e}" == "4.92e-08"
+    # the chapter's figures 0.020, 4.92e-08 and 0.487, within half a unit of their last digit
+    assert abs(d[8] / d[4] - 0.020) <= 0.0005 and abs(d[8] / d[4] - math.exp(-4)) < 0.003
+    assert abs(d[16] - 4.92e-08) <= 0.005e-08
     assert abs(nl[16] - d[16]) < 1e-12 and nl[0] > d[0]                 # -log(1-D) ~ D near 0
     assert all(d[a] > d[b] for a, b in ((0, 2), (2, 4), (4, 8), (8, 16)))
-    assert ld[16] > ld[0] and f"{ld[16]:.3f}" == "0.487"
+    assert ld[16] > ld[0] and abs(ld[16] - 0.487) <= 0.0005
     limit = exact_gradient(gen_policy, toy.ToyProblem.terminal(V, T, ell))
     log_d_16 = exact_gradient(gen_policy, toy.ToyProblem.terminal(V, T, F.logsigmoid(ell - 16)))
     assert (log_d_16 - limit).abs().max() < 1e-6
 
 
 def test_the_bound_holds(tiny):
-    """|grad J| <= sqrt(E[D^2]) sqrt(E |grad ln G|^2) for every shift c."""
+    """grad J = E[D grad ln G] (the library's exact gradient against the sum over all 27 sequences,
+    written out here), and |grad J| <= sqrt(E[D^2]) sqrt(E |grad ln G|^2) for every shift c."""
     seqs, _, gen_policy, p_data, p_gen = tiny
     ell = torch.logit(p_data / (p_data + p_gen))
     log_g = gen_policy.log_prob(seqs).sum(-1)
@@ -142,9 +160,12 @@ def test_the_bound_holds(tiny):
     g = log_g.exp().detach()
     for c in (0.0, 3.0, 10.0):
         d = torch.sigmoid(ell - c)
-        grad = exact_gradient(gen_policy, toy.ToyProblem.terminal(V, T, d)).norm()
+        by_hand = (g * d).unsqueeze(1).mul(scores).sum(0)                 # sum_Y G(Y) D(Y) grad ln G(Y)
+        grad = exact_gradient(gen_policy, toy.ToyProblem.terminal(V, T, d))
+        torch.testing.assert_close(grad, by_hand, rtol=1e-10, atol=1e-14)
         bound = (g * d ** 2).sum().sqrt() * (g * scores.pow(2).sum(1)).sum().sqrt()
-        assert grad <= bound + 1e-12
+        assert grad.norm() <= bound + 1e-12
+        assert grad.norm() < 0.99 * bound        # strict: D is not proportional to the score's norm
 
 
 def test_papers_cnn_refuses_prefixes_and_counts_seven_million_parameters():
@@ -164,7 +185,7 @@ def test_exercise_checks_accept_the_right_answers(tiny, capsys):
     k = toy.prefix_index(torch.tensor([(0, 1, 2)]), V).item()
     assert k == 5
     d_star = (p_data[k] / (p_data[k] + p_gen[k])).item()
-    assert f"{d_star:.6f}" == "0.750457"
+    assert abs(d_star - 0.750457) <= 0.0000005 + 1e-12             # the chapter's 0.750457 (exact)
     assert ch07.check_optimal_discriminator(d_star, data_policy, gen_policy, (0, 1, 2))
     assert ch07.check_optimal_discriminator(torch.tensor([d_star]), data_policy, gen_policy, (0, 1, 2), lang="th")
     assert not ch07.check_optimal_discriminator(0.5, data_policy, gen_policy, (0, 1, 2))
@@ -173,7 +194,7 @@ def test_exercise_checks_accept_the_right_answers(tiny, capsys):
     assert "Correct" in out and "ถูกต้อง" in out and "Not yet" in out and "expected one number" in out
 
     accuracy = (torch.maximum(p_data, p_gen).sum() / 2).item()
-    assert f"{accuracy:.2f}" == "0.70"
+    assert abs(accuracy - 0.70) <= 0.005 + 1e-12                   # the chapter's 0.70 (exact)
     d_star_all = ch07.optimal_discriminator(data_policy, gen_policy)
     by_threshold = 0.5 * (p_data * (d_star_all > 0.5)).sum() + 0.5 * (p_gen * (d_star_all <= 0.5)).sum()
     assert abs(by_threshold.item() - accuracy) < 1e-12
@@ -390,6 +411,8 @@ def test_qualitative_claims_hold_with_margins(chapter):
     start = torch.cat([history["real_rewards"][0], fake[0]])
     assert start.std() < 0.15                                         # "about the same reward" before training
     assert fake[12].median() < 0.01                                   # "a pile near 0"
+    assert fake[3].std() > 3 * fake[0].std()                          # after three epochs "a wide spread"
+    assert history["real_rewards"][10].median() > 0.9 and fake[10].median() < 0.1   # after ten: near 1 and near 0
     final, cue = fake[-1], ns["cue"]
     assert final[cue].mean() < 0.25 * final[~cue].mean()              # the <eos> cue is "a giveaway"
     assert all(ns["after_eos"][i].any() for i in ns["ranked"][-4:])   # the bottom rows go on after <eos>

@@ -19,12 +19,9 @@ from gan4nlp.grammar import corpus  # noqa: E402
 from gan4nlp.policy import Generator  # noqa: E402
 from gan4nlp.toy import TabularPolicy, all_sequences  # noqa: E402
 from gan4nlp.widgets import quality, render_png  # noqa: E402
+from _text import has_thai  # noqa: E402
 
 TEMPS = (0.5, 1.0, 2.0)
-
-
-def has_thai(s):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in s)
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +49,11 @@ def test_sweep_rows_hold_the_evaluation_functions_values(setup):
         samples = gen.generate(40, heldout.shape[1], r["temperature"], generator=torch.Generator().manual_seed(7))
         words = vocab.decode(samples)
         assert r["grammaticality"] == evaluation.grammaticality(words, grammar)
-        assert r["entropy"] == pytest.approx(evaluation.nll(gen, samples, r["temperature"]))
-        assert r["nll_heldout"] == pytest.approx(evaluation.nll(gen, heldout, r["temperature"]))
+        with torch.no_grad():     # NLL per token written out: -(1/NT) sum log G_tau(y_t | Y_{1:t-1})
+            entropy = -gen.log_prob(samples, r["temperature"]).double().mean().item()
+            nll_heldout = -gen.log_prob(heldout, r["temperature"]).double().mean().item()
+        assert r["entropy"] == pytest.approx(entropy, rel=1e-5)
+        assert r["nll_heldout"] == pytest.approx(nll_heldout, rel=1e-5)
         assert r["bleu4"] == pytest.approx(evaluation.bleu(words[:12], refs))
         assert r["self_bleu4"] == pytest.approx(evaluation.self_bleu(words[:12]))
         assert [w for w, _ in r["examples"]] == words[:3]
@@ -63,9 +63,9 @@ def test_sweep_rows_hold_the_evaluation_functions_values(setup):
 
 def test_sweep_bad_input(setup):
     gen, vocab, grammar, heldout, _ = setup
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bleu_samples=20 exceeds num_samples"):
         quality.quality_sweep(gen, vocab, grammar, heldout, TEMPS, num_samples=10, bleu_samples=20)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="temperatures is empty"):
         quality.quality_sweep(gen, vocab, grammar, heldout, [], num_samples=10, bleu_samples=5, examples=2)
 
 
@@ -95,7 +95,7 @@ def test_the_slider_redraws_in_place(setup):
     slider.value = 2.0
     assert explorer.redraws == 1 and explorer.figure is first
     assert "τ = 2" in explorer.figure.axes[2].texts[0].get_text()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sweep is empty"):
         quality.quality_explorer([])
 
 
@@ -126,8 +126,10 @@ def test_recorded_curves_average_over_seeds():
     assert curves["mle"][0]["grammaticality_sd"] == pytest.approx(torch.tensor([0.8, 0.6]).std().item())
     assert points["SeqGAN"]["bleu4"] == pytest.approx(0.2)
     assert quality.metric(points["SeqGAN"], quality.DIVERSITY) == pytest.approx(0.5)
-    for bad in ({}, {"runs": {}}, {"runs": {"mle": {"final": {}}}}, {"runs": {"mle-seed0": {"history": {}}}}):
-        with pytest.raises(ValueError):
+    for bad, message in (({}, "with a non-empty 'runs'"), ({"runs": {}}, "with a non-empty 'runs'"),
+                         ({"runs": {"mle": {"final": {}}}}, "run names look like"),
+                         ({"runs": {"mle-seed0": {"history": {}}}}, "neither 'by_temperature' sweeps nor 'final'")):
+        with pytest.raises(ValueError, match=message):
             quality.recorded_curves(bad)
 
 
@@ -138,14 +140,32 @@ def test_exact_nll_oracle_of_the_oracle_itself_is_its_entropy():
         log_p = oracle.log_prob(all_sequences(3, 3)).sum(1)
     entropy = -(log_p.exp() * log_p).sum().item() / 3
     assert ch11.exact_nll_oracle(oracle, oracle, 1.0) == pytest.approx(entropy)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="same vocabulary size and length"):
         ch11.exact_nll_oracle(oracle, TabularPolicy(4, 3), 1.0)
+
+
+def nll_oracle_by_hand(gen, oracle, tau):
+    """sum over all 27 sequences of G_tau(Y) (-log O(Y)) / T, with G_tau's steps softmax(log pi / tau)
+    taken here from the temperature-1 conditionals pi(. | prefix)."""
+    v, t_len = 3, 3
+    total = 0.0
+    with torch.no_grad():
+        for seq in all_sequences(v, t_len):
+            p = 1.0
+            for t in range(t_len):
+                options = seq.repeat(v, 1)
+                options[:, t] = torch.arange(v)                            # every next token after the prefix
+                log_pi = gen.log_prob(options)[:, t]                        # (V,) log pi(a | Y_{1:t-1}) at tau = 1
+                p *= torch.softmax(log_pi / tau, 0)[seq[t]].item()
+            total += p * -oracle.log_prob(seq.unsqueeze(0)).sum().item()
+    return total / t_len
 
 
 def test_check_nll_oracle(capsys):
     oracle = TabularPolicy(3, 3, init_std=1.0, seed=0, dtype=torch.float64)
     gen = TabularPolicy(3, 3, init_std=1.0, seed=1, dtype=torch.float64)
-    exact = ch11.exact_nll_oracle(gen, oracle, 0.5)
+    exact = nll_oracle_by_hand(gen, oracle, 0.5)
+    assert ch11.exact_nll_oracle(gen, oracle, 0.5) == pytest.approx(exact, rel=1e-12)
     samples = gen.sample(20_000, temperature=0.5, generator=torch.Generator().manual_seed(0)).tokens
     assert ch11.check_nll_oracle(evaluation.nll(oracle, samples), gen, oracle, 0.5)      # Monte Carlo passes
     assert ch11.check_nll_oracle(torch.tensor(exact), gen, oracle, 0.5, lang="th")
@@ -163,9 +183,9 @@ def test_check_matched_quality(capsys):
     assert ch11.check_matched_quality(exact, diversity, quality_values, 5.033)
     assert not ch11.check_matched_quality(8.35, diversity, quality_values, 5.033, lang="th")
     assert not ch11.check_matched_quality(None, diversity, quality_values, 5.033)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="outside the curve's range"):
         ch11.interpolate(6.0, diversity, quality_values)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least two points"):
         ch11.interpolate(5.0, [5.0], [1.0])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lang must be one of"):
         ch11.check_matched_quality(exact, diversity, quality_values, 5.033, lang="fr")

@@ -11,6 +11,7 @@ from gan4nlp import grammar  # noqa: E402
 from gan4nlp.exercises import ch12  # noqa: E402
 from gan4nlp.widgets import Explorer, render_png  # noqa: E402
 from gan4nlp.widgets import thai  # noqa: E402
+from _text import has_thai  # noqa: E402
 
 TINY = ["ก", "กา", "า", "ขา", "ข"]          # a made-up dictionary: "กาขา" has exactly 4 spellings
 
@@ -18,10 +19,6 @@ TINY = ["ก", "กา", "า", "ขา", "ข"]          # a made-up dictionary
 @pytest.fixture(scope="module")
 def corpus():
     return grammar.corpus("th", 200, seed=0)
-
-
-def has_thai(s):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in s)
 
 
 def texts_of(fig):
@@ -85,15 +82,15 @@ def test_grammar_words_spell_each_sentence_once(corpus):
 
 @pytest.mark.parametrize("bad", ["", None, ["แมว"], 3])
 def test_bad_text_raises(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="text must be a non-empty string of Thai"):
         thai.segmentations(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="text must be a non-empty string of Thai"):
         thai.count_segmentations(bad)
 
 
 @pytest.mark.parametrize("words", ["แมว", [], ["แมว", ""]])
 def test_bad_words_raise(words):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="words must be"):
         thai.count_segmentations("แมว", words)
 
 
@@ -123,11 +120,11 @@ def test_draw_segmentations_returns_a_labelled_figure(corpus, lang):
 
 def test_draw_segmentations_bad_input(corpus):
     sentences, _, _ = corpus
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="engine must be one of"):
         thai.draw_segmentations(sentences, 0, "deepcut")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"index must lie in \[0, 200\)"):
         thai.draw_segmentations(sentences, len(sentences))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lang must be one of"):
         thai.draw_segmentations(sentences, 0, lang="fr")
 
 
@@ -137,25 +134,34 @@ def test_explorer_builds_and_updates(corpus):
     assert isinstance(explorer, Explorer)
     assert explorer.controls["index"].description == thai.CONTROL_LABELS["th"]["index"]
     assert isinstance(explorer.update(index=2, engine="mm"), Figure)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sentences is empty"):
         thai.segmentation_explorer([], lang="en")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="in the explorer"):
         thai.segmentation_explorer(sentences[:5], engine="newmm-safe")
 
 
 # ------------------------------------------------------------------------------------------------
 # Exercise checks
 
+def pythainlp_words(text, engine, custom=None):
+    """pythainlp's segmenter called directly (not through the library), spaces dropped."""
+    from pythainlp.tokenize import word_tokenize
+    return [w for w in word_tokenize(text, custom_dict=custom, engine=engine, keep_whitespace=False) if w.strip()]
+
+
 def test_check_agreement(capsys):
     sentences, _, _ = grammar.corpus("th", 100, seed=3)
-    exact = grammar.segmentation_agreement(sentences, engine="mm")
+    # the agreement counted here: sentences whose written form ("".join of the words) pythainlp cuts
+    # back into exactly the grammar's words
+    exact = sum(pythainlp_words("".join(s), "mm") == list(s) for s in sentences) / len(sentences)
+    assert 0 < exact < 1
     assert ch12.check_agreement(exact, n=100, seed=3, engine="mm", lang="th")
     assert "ถูกต้อง" in capsys.readouterr().out
     assert not ch12.check_agreement(exact + 0.01, n=100, seed=3, engine="mm")
     assert not ch12.check_agreement("a lot", n=100, seed=3, engine="mm")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lang must be one of"):
         ch12.check_agreement(exact, n=100, seed=3, engine="mm", lang="fr")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="engine must be one of"):
         ch12.check_agreement(exact, n=100, seed=3, engine="attacut")
 
 
@@ -163,7 +169,10 @@ def test_new_tokens_and_check():
     assert ch12.new_tokens([["แมว", "กิน", "ข้าว"]]) == {"กินข้าว"}     # newmm glues the compound
     assert ch12.new_tokens([["แมว", "กิน", "ข้าว"]], words=["แมว", "กินข้าว"]) == set()
     sentences, _, g = grammar.corpus("th", 300, seed=2)
-    exact = len(ch12.new_tokens(sentences, "newmm", g.terminals))
+    known = set(g.terminals)
+    by_hand = {w for s in sentences for w in pythainlp_words("".join(s), "newmm") if w not in known}
+    assert ch12.new_tokens(sentences, "newmm", g.terminals) == by_hand
+    exact = len(by_hand)
     assert exact > 0
     assert ch12.check_new_tokens(exact, n=300, seed=2)
     assert not ch12.check_new_tokens(exact + 1, n=300, seed=2)

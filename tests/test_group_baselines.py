@@ -27,6 +27,7 @@ from gan4nlp.exercises import ch13  # noqa: E402
 from gan4nlp.toy import TabularPolicy, exact_gradient, make_problem  # noqa: E402
 from gan4nlp.widgets import group as group_widgets  # noqa: E402
 from _stats import assert_biased, assert_unbiased  # noqa: E402
+from _text import has_thai  # noqa: E402
 
 
 def orthogonal_part(stats, direction):
@@ -261,10 +262,6 @@ def test_bad_input_raises_value_error():
 
 # ------------------------------------------------------------------------------------------------
 # The widget and the exercises
-
-def has_thai(s):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in s)
-
 
 def test_group_widget_draws_a_labelled_figure_in_both_languages():
     policy = TabularPolicy(3, 2, init_std=1.0, seed=0, dtype=torch.float64)

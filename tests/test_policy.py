@@ -142,3 +142,22 @@ def test_bad_input_raises_value_error():
         sample_categorical(torch.zeros(2, 3), method="nope")
     with pytest.raises(ValueError, match="length <= 3"):
         TabularPolicy(2, 3).sample(4, 5)
+
+
+@pytest.mark.parametrize("tau", [0, 0.0, -0.5, float("nan"), float("inf")])
+def test_relax_rejects_a_temperature_that_is_not_positive(tau):
+    from gan4nlp.policy import relax
+    with pytest.raises(ValueError, match="tau must be a positive finite number"):
+        relax(torch.zeros(2, 3), tau)
+    with pytest.raises(ValueError, match="tau must be a positive finite number"):
+        Generator(5).relaxed_sample(2, 3, tau=tau)
+
+
+@pytest.mark.parametrize("chunk", [0, -3, 2.5])
+def test_sample_linear_rejects_a_bad_chunk(chunk):
+    from gan4nlp.sampling import sample_linear
+    h, w, b = torch.zeros(4, 3), torch.zeros(5, 3), torch.zeros(5)
+    with pytest.raises(ValueError, match="chunk must be a positive integer"):
+        sample_linear(h, w, b, chunk=chunk)
+    with pytest.raises(ValueError, match="temperature must be a positive"):
+        sample_linear(h, w, b, temperature=0.0)

@@ -118,3 +118,22 @@ def test_bad_rollout_number_raises():
         rollout_rewards(gen, tokens + 4, lambda y: y[:, 0].float(), 2)
     with pytest.raises(ValueError, match="rate"):
         RolloutPolicy(gen, rate=1.5)
+
+
+@pytest.mark.parametrize("chunk", [0, -1, 1.5])
+def test_bad_chunk_raises(chunk):
+    from gan4nlp.rollout import score_in_chunks
+    gen = Generator(4, 3, 3)
+    tokens = gen.generate(2, 3)
+    with pytest.raises(ValueError, match="chunk must be a positive integer"):
+        score_in_chunks(lambda y: y[:, 0].float(), tokens, chunk)
+    with pytest.raises(ValueError, match="chunk must be a positive integer"):
+        rollout_rewards(gen, tokens, lambda y: y[:, 0].float(), 2, chunk=chunk)
+
+
+def test_score_in_chunks_equals_one_call_for_any_chunk():
+    tokens = torch.arange(21).reshape(7, 3)
+    whole = tokens.sum(1).float()                                 # the answer without chunks
+    for chunk in (1, 2, 3, 7, 100):
+        from gan4nlp.rollout import score_in_chunks
+        assert torch.equal(score_in_chunks(lambda y: y.sum(1).float(), tokens, chunk), whole)

@@ -9,7 +9,7 @@ from gan4nlp.discriminator import Discriminator, DiscriminatorConfig
 from gan4nlp.evaluation import nll
 from gan4nlp.oracle import OracleConfig, make_oracle, oracle_data
 from gan4nlp.rollout import rollout_rewards
-from gan4nlp.seqgan import SeqGANConfig, load_models, train
+from gan4nlp.seqgan import SeqGANConfig, load_models, train, world
 
 
 def small_oracle():
@@ -81,7 +81,7 @@ def test_checkpoint_resume_reproduces_the_uninterrupted_run(tmp_path):
         assert torch.equal(x, y)
     state = torch.load(tmp_path / "full" / "checkpoint.pt", weights_only=True)
     assert state["phase"] == 4
-    with pytest.raises(ValueError, match="different configuration"):
+    with pytest.raises(ValueError, match="different configuration .*seed"):
         train(tiny(seed=5), tmp_path / "full", progress=False)
 
 
@@ -97,9 +97,24 @@ def test_quick_preset_runs_end_to_end_from_the_command_line(tmp_path):
     final = history["final"]
     for model in ("seqgan", "mle"):
         assert set(final[model]) == {"nll_oracle", "entropy", "nll_heldout"}
-    # MLE pre-training learns: NLL-oracle after it is far below a random generator's (about 6.2+ here)
+    # MLE pre-training learns: NLL-oracle after it is far below that of uniformly random tokens
+    oracle, _, _ = world(config)
+    uniform = torch.randint(500, (2000, 10), generator=torch.Generator().manual_seed(0))
+    assert history["mle"][-1]["nll_oracle"] < nll(oracle, uniform) - 1.5   # uniform about 9.0, after pre-training about 6.8
     assert history["mle"][-1]["nll_oracle"] < history["mle"][1]["nll_oracle"]
+    assert history["oracle"] == final["oracle"] == "random"
+    for key in ("mle_continued", "mle_at_seqgan_entropy", "mle_temperature"):
+        assert key in final
     assert all(0.0 <= r["mean_reward"] <= 1.0 for r in history["adversarial"])
     assert (out / "samples.txt").read_text().count("\n") == 4 * len(evals)
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["preset"] == "quick"
+    assert summary["preset"] == "quick" and summary["oracle"] == "random"
+
+
+def test_nll_refuses_a_non_positive_batch():
+    oracle = make_oracle(small_oracle(), seed=0)
+    tokens = torch.zeros(3, 8, dtype=torch.long)
+    with pytest.raises(ValueError, match="batch must be a positive integer"):
+        nll(oracle, tokens, batch=0)
+    with pytest.raises(ValueError, match="temperature"):
+        nll(oracle, tokens, temperature=0.0)

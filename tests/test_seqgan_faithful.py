@@ -134,3 +134,18 @@ def test_at_entropy_interpolates_linearly_and_says_when_outside():
     assert at_entropy(curve, 5.75) == pytest.approx({"temperature": 0.975, "nll_oracle": 8.375})
     out = at_entropy(curve, 6.5)
     assert out["temperature"] is None and out["nll_oracle"] is None and "outside" in out["note"]
+
+
+def test_an_interrupted_baseline_phase_still_gives_the_seqgan_summary(tmp_path, one_thread):
+    from gan4nlp.seqgan import summary_from_checkpoint
+    config = tiny()
+    full = train(config, progress=False)["final"]
+    units = config.pretrain_epochs + config.d_pretrain_rounds + config.adv_iterations
+    train(config, tmp_path / "run", progress=False, stop_after=units - 1)
+    with pytest.raises(ValueError, match="adversarial phase has not finished"):
+        summary_from_checkpoint(tmp_path / "run")
+    train(config, tmp_path / "run", progress=False, stop_after=2)           # into the baseline phase
+    partial = summary_from_checkpoint(tmp_path / "run")
+    assert "mle_continued" not in partial and "partial" in partial
+    for key in ("mle", "seqgan", "mle_at_seqgan_entropy"):
+        assert partial[key] == pytest.approx(full[key])                    # the same as the finished run's

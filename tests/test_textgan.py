@@ -12,12 +12,47 @@ from gan4nlp.textgan import TextGANConfig, gumbel_step, make_corpus, train
 pytestmark = pytest.mark.usefixtures("one_thread")     # fixture in conftest.py
 
 
-@pytest.mark.parametrize("bad", [dict(language="fr"), dict(method="wgan"), dict(rollout_num=0), dict(tau=0.0),
-                                 dict(length=0), dict(batch_size=-1), dict(adv_iterations=-1),
-                                 dict(rollout_update_rate=1.5), dict(length=4)])
-def test_bad_config_raises(bad):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("bad, message", [
+    (dict(language="fr"), "language must be"), (dict(method="wgan"), "method must be one of"),
+    (dict(rollout_num=0), "rollout_num must be a positive integer"), (dict(tau=0.0), "tau must be a positive"),
+    (dict(length=0), "length must be a positive integer"), (dict(batch_size=-1), "batch_size must be a positive"),
+    (dict(adv_iterations=-1), "adv_iterations must be a non-negative integer"),
+    (dict(rollout_update_rate=1.5), r"rollout_update_rate must lie in \[0, 1\]"),
+    (dict(length=4), r"the widest filter \(5\) exceeds length=4"),
+    # fields the old check missed (string annotations): floats, bools, tuples, every int
+    (dict(gen_lr=0.0), "gen_lr must be a positive"), (dict(adv_lr=float("nan")), "adv_lr must be a positive"),
+    (dict(grad_clip=-1.0), "grad_clip must be a positive"), (dict(disc_lr="fast"), "disc_lr must be a positive"),
+    (dict(straight_through=1), "straight_through must be True or False"),
+    (dict(eval_samples=0), "eval_samples must be a positive integer"),
+    (dict(eval_every=2.0), "eval_every must be a positive integer"),
+    (dict(num_negatives=True), "num_negatives must be a positive integer"),
+    (dict(seed=-1), "seed must be a non-negative integer"),
+    (dict(filter_sizes=()), "filter_sizes must be a non-empty tuple"),
+    (dict(filter_sizes="2345"), "filter_sizes must be a non-empty tuple"),
+    (dict(num_filters=(16, 0, 16, 16)), "each of num_filters must be a positive integer"),
+    (dict(filter_sizes=(2, 3)), "must have the same length"),
+])
+def test_bad_config_raises(bad, message):
+    with pytest.raises(ValueError, match=message):
         TextGANConfig.preset("quick", **bad)
+
+
+def test_every_config_field_is_checked():
+    """Each field of TextGANConfig rejects a value of the wrong kind (no field slips through)."""
+    import dataclasses
+    wrong = {int: -5, float: -1.0, bool: "yes", str: "??", tuple: ()}
+    import typing
+    hints = typing.get_type_hints(TextGANConfig)
+    for f in dataclasses.fields(TextGANConfig):
+        kind = hints[f.name]
+        value = wrong.get(kind, 7.5)                      # float | None: outside [0, 1]
+        with pytest.raises(ValueError, match=f.name):
+            TextGANConfig.preset("quick", **{f.name: value})
+
+
+def test_config_accepts_lists_for_tuples_and_none_rate():
+    config = TextGANConfig.preset("quick", filter_sizes=[2, 3], num_filters=[8, 8], rollout_update_rate=None)
+    assert config.filter_sizes == (2, 3) and config.num_filters == (8, 8) and config.rollout_update_rate is None
 
 
 def test_unknown_preset():

@@ -208,35 +208,144 @@ def test_one_rendering_per_term(path):
 # Terms every reader knows after chapters 1-3: glossed where they first appear, never again.
 BASIC = ["generator", "discriminator", "reward", "policy", "policy gradient", "gradient", "state", "action",
          "token", "sampling", "expectation", "episode, trajectory"]
-# Parentheses that are not glosses: a pointer to a chapter or section, an example, "exact".
-NOT_A_GLOSS = r"(?!\s*(?:บทที่|หัวข้อ|ดู|เช่น|แม่นตรง))"
 FIRST_WITHOUT_GLOSSES = 4
+# Thai words for the basic terms besides the glossary's: the competing renderings seen in Thai
+# sources (/work/shared/reference/thai-style.md) and in Thai RL texts. A parenthesis that starts
+# with one of them re-glosses the term even though the glossary does not use the word.
+OTHER_THAI_WORDS = {
+    "generator": ["ตัวก่อกำเนิด"],
+    "discriminator": ["ตัวแยกแยะ"],
+    "reward": ["ผลตอบแทน"],
+    "state": ["สภาวะ"],
+    "gradient": ["เกรเดียนท์", "ความชัน"],
+    "token": ["โทเคน", "โทเค็น"],
+    "sampling": ["การสุ่ม", "การชักตัวอย่าง"],
+    "episode, trajectory": ["วิถี"],
+}
+# A parenthesis that begins like the term's Thai definition (glossary column 4) re-glosses it when
+# the two agree on this many characters, or on all of a shorter parenthesis: "state
+# (ข้อความที่เขียนมาแล้ว)" begins like ข้อความที่สร้างมาแล้ว; "generator (โมเดลที่ฝึกแล้ว)" shares
+# only the generic โมเดลที่ with โมเดลที่สุ่มแต่งประโยค... and is a qualifier.
+DEFINITION_PREFIX = 10
 
 
-def glosses_of_basic_terms(text: str, terms: list[dict]) -> list[tuple[str, int, str]]:
-    """(term, count, first context) for each basic term glossed in parentheses."""
+def _meanings(text: str | None = None) -> dict[str, str]:
+    """The glossary's Thai definition (column 4) of each term."""
+    text = GLOSSARY.read_text(encoding="utf-8") if text is None else text
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if line.startswith("| ") and len(cells) == 4:
+            rows[cells[0]] = cells[3]
+    return rows
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def is_gloss(name: str, inside: str, term: dict, meaning: str = "") -> bool:
+    """Whether the words in parentheses right after a basic term translate it.
+
+    A gloss gives the term's Thai words: it starts with the glossary's gloss (column 2, e.g.
+    ตัวสร้าง, รางวัล, สถานะ) or another known Thai word for it (OTHER_THAI_WORDS), possibly followed
+    by a definition ("ตัวสร้าง: โมเดลที่..."), or it begins like the glossary's Thai definition
+    (column 4). Anything else is a remark about the term, not a gloss: a qualifier ("token
+    (ข้อมูลที่กันไว้)", "discriminator (บน batch ที่ใช้ฝึก)", "token (สูง: หลากหลายกว่า)"), a default
+    ("generator (ค่าตั้งต้นเป็น straight-through ...)"), a pointer ("state (ดูบทที่ 2)").
+    For a term written in Thai (ค่าคาดหมาย), its English in the parentheses is the gloss.
+    """
+    inside = re.sub(r"\s+", " ", inside.replace("*", "")).strip()
+    if not inside:
+        return False
+    if THAI.search(term["form"]):
+        english = term["gloss"] or ""
+        return bool(english) and inside.lower().startswith(english.split(",")[0].strip().lower())
+    words = [w.strip() for w in re.split(r"[:,;]", term["gloss"] or "") if THAI.search(w)]
+    words += OTHER_THAI_WORDS.get(name, [])
+    if any(inside.startswith(word) for word in words):
+        return True
+    meaning = re.sub(r"\$[^$]*\$", "", meaning).strip()
+    shared = _common_prefix(inside, meaning)
+    return bool(meaning) and shared >= 4 and shared >= min(DEFINITION_PREFIX, len(inside))
+
+
+def glosses_of_basic_terms(text: str, terms: list[dict], meanings: dict[str, str] | None = None
+                           ) -> list[tuple[str, int, str]]:
+    """(term, count, first context) for each basic term glossed in parentheses right after it."""
     by_name = {t["english"]: t for t in terms}
+    meanings = _meanings() if meanings is None else meanings
     found = []
     for name in BASIC:
-        form = by_name[name]["form"]
-        latin = not THAI.search(form)
-        for one in form.split(", "):
-            if latin:   # "reward (รางวัล...)", "**state** (สถานะ)": Thai in the parentheses right after it
-                pattern = (rf"(?<![A-Za-z-])(?<!policy ){re.escape(one)}(?![A-Za-z-])\**\s*\("
-                           rf"{NOT_A_GLOSS}(?=\s*[\u0e00-\u0e7f])")
-            else:       # "ค่าคาดหมาย (expectation": its English in the parentheses right after it
-                pattern = rf"{re.escape(one)}\**\s*\(\s*{re.escape(by_name[name]['gloss'] or '')}"
-            hits = list(re.finditer(pattern, text, flags=re.I))
+        term = by_name[name]
+        forms = [term["form"]] if THAI.search(term["form"]) else term["form"].split(", ")
+        for one in forms:
+            # "reward (รางวัล)", "**state** (สถานะ)", "ค่าคาดหมาย (expectation": the parentheses right
+            # after the term (bold or not); "policy gradient" is not "gradient".
+            pattern = (rf"(?<![A-Za-z-])(?<!policy ){re.escape(one)}(?![A-Za-z-])\**\s*\(([^()]*)")
+            hits = [m for m in re.finditer(pattern, text, flags=re.I)
+                    if is_gloss(name, m.group(1), term, meanings.get(name, ""))]
             if hits:
                 start = hits[0].start()
                 found.append((one, len(hits), text[start: start + 60].replace("\n", " ")))
     return found
 
 
-def test_gloss_check_finds_a_gloss():
-    terms = load_terms()
-    assert glosses_of_basic_terms("reward (รางวัล) ของ state แต่ละตัว", terms) == [("reward", 1, "reward (รางวัล) ของ state แต่ละตัว")]
-    assert glosses_of_basic_terms("reward ของ state (ดูบทที่ 2) และ token (แม่นตรง) ของค่าคาดหมาย", terms) == []
+GLOSSES = [   # (text, the term it glosses): re-glosses the check must find
+    ("reward (รางวัล) ของ state แต่ละตัว", "reward"),
+    ("ทุก **state** (สถานะ) และทุก action", "state"),
+    ("**discriminator** (ตัวจำแนก) อ่านประโยค", "discriminator"),
+    ("generator (ตัวสร้าง: โมเดลที่สุ่มแต่งประโยคทีละ token) ไปทาง", "generator"),
+    ("token (หน่วยที่ตัดออกมาจากข้อความ อาจสั้นกว่าหนึ่งคำ) ถัดไป", "token"),
+    ("เขียน policy gradient (การปรับ policy ตาม gradient ของ reward ที่คาดหมาย) ได้", "policy gradient"),
+    ("gradient (เกรเดียนต์) ของ loss", "gradient"),
+    ("episode (การสร้างประโยคหนึ่งประโยคตั้งแต่ต้นจนจบ) หนึ่งครั้ง", "episode"),
+    ("ค่าคาดหมาย (expectation, ) ของ reward", "ค่าคาดหมาย"),
+    ("state (ข้อความที่เขียนมาแล้ว) ของประโยค", "state"),      # a paraphrase of the glossary's definition
+    ("reward (คะแนน) ที่ได้", "reward"),                       # the start of the definition
+    ("action (token ถัดไป) หนึ่งตัว", "action"),                # the whole definition
+    ("discriminator (ตัวแยกแยะ) ของ GAN", "discriminator"),      # a competing Thai word
+    ("sampling (การสุ่ม) จากการแจกแจง", "sampling"),
+]
+NOT_GLOSSES = [   # parentheses after a basic term that say something else about it
+    "generator (ค่าตั้งต้นเป็น straight-through การคำนวณไปข้างหน้าจึงเห็น token แบบ one-hot)",   # a default (ch. 9)
+    "ความหลากหลายของ token (สูง: หลากหลายกว่า)",                                                  # a column's reading (ch. 9)
+    "NLL ต่อ token (ข้อมูลที่กันไว้)",                                                          # a table column's data set (ch. 10)
+    "NLL ต่อ token (ชุดทดสอบ)",
+    "ความแม่นยำของ discriminator (บน batch ที่ใช้ฝึก)",
+    "discriminator (ตรวจด้วยโค้ด)",
+    "token (นับดัชนีแบบบทที่ 5 ซึ่งเป็นแบบของ SeqGAN)",
+    "reward ของ state (ดูบทที่ 2)",
+    "ทุก token (แม่นตรง)",
+    "gradient (บทที่ 5)",
+    "episode (Sutton & Barto หัวข้อ 13.2)",
+    "NLL ของ generator (ยิ่งต่ำ oracle ยิ่งมองว่าประโยคนั้นเป็นแบบที่พบบ่อย)",
+    "generator (โมเดลที่ฝึกแล้ว)",                     # shares only the generic โมเดลที่ with the definition
+    "reward (คะแนนสูง)",
+    "action (token ที่ 3)",
+    "policy gradient (reward ไม่มี baseline)",
+    "discriminator () และ reward ()",
+]
+
+
+@pytest.mark.parametrize("text,term", GLOSSES, ids=[t for t, _ in GLOSSES])
+def test_gloss_check_finds_a_gloss(text, term):
+    found = glosses_of_basic_terms(text, load_terms())
+    assert [(one, count) for one, count, _ in found] == [(term, 1)]
+    assert found[0][2].startswith(term)
+
+
+@pytest.mark.parametrize("text", NOT_GLOSSES)
+def test_gloss_check_passes_a_remark(text):
+    assert glosses_of_basic_terms(text, load_terms()) == []
+
+
+def test_gloss_check_counts_each_gloss():
+    text = "reward (รางวัล) แล้วก็ reward (รางวัล) อีก ส่วน token (ข้อมูลที่กันไว้) ไม่ใช่ แต่ token (โทเคน) ใช่"
+    assert [(one, count) for one, count, _ in glosses_of_basic_terms(text, load_terms())] == [("reward", 2), ("token", 1)]
 
 
 @pytest.mark.parametrize("path", [p for p in CHAPTERS if p.suffix == ".ipynb" and int(p.stem[:2]) >= FIRST_WITHOUT_GLOSSES],

@@ -43,3 +43,17 @@ def test_plots_with_thai_and_greek_render_without_missing_glyphs(tmp_path):
 def test_sample_table():
     table = viz.sample_table([[0, 1], [1, 0]], vocab=["ก", "ข"], scores=[0.5, 0.25], sep="")
     assert "| 1 | กข | 0.500 |" in table
+
+
+def test_plot_curves_draws_one_labelled_line_per_key():
+    """viz.plot_curves (chapter 3's learning curves): each key's numbers, in order, under its label."""
+    history = {"J": [0.1, 0.4, 0.9], "loss": [3.0, 2.0, 1.5]}
+    fig, ax = plt.subplots()
+    assert viz.plot_curves(history, ["J", "loss"], ax=ax, xlabel="update", title="t",
+                           labels=["objective", "ความสูญเสีย"]) is ax
+    lines = ax.get_lines()
+    assert [list(line.get_ydata()) for line in lines] == [history["J"], history["loss"]]
+    assert [list(line.get_xdata()) for line in lines] == [[0, 1, 2], [0, 1, 2]]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["objective", "ความสูญเสีย"]
+    assert ax.get_xlabel() == "update" and ax.get_title() == "t"
+    plt.close(fig)

@@ -17,6 +17,7 @@ from gan4nlp.exercises import ch04, ch05, ch06  # noqa: E402
 from gan4nlp.policy import Generator  # noqa: E402
 from gan4nlp.rollout import exact_rollout_values, rollout_rewards  # noqa: E402
 from gan4nlp.toy import TabularPolicy, exact_gradient, make_problem, shifted_problem  # noqa: E402
+from _text import has_thai  # noqa: E402
 
 VOCAB_TH = ["แมว", "หมา", "ปลา", "ข้าว", "กิน", "ชอบ", "เห็น", "<eos>"]
 
@@ -52,10 +53,6 @@ def texts_of(fig):
     if fig._suptitle is not None:
         out.append(fig._suptitle.get_text())
     return out
-
-
-def has_thai(s):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in s)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -301,7 +298,7 @@ def test_live_kernels_precompute_nothing(tabular, monkeypatch):
     monkeypatch.delenv(widgets.base.STATIC_ENV, raising=False)
     policy, problem = tabular
     explorer = widgets.reinforce_histogram(policy, problem, repeats=20)
-    assert explorer.static is None and explorer.output is not None
+    assert explorer.static is None
 
 
 def test_a_static_frame_is_a_fresh_draw_of_its_values(tabular, monkeypatch):
@@ -311,7 +308,7 @@ def test_a_static_frame_is_a_fresh_draw_of_its_values(tabular, monkeypatch):
     policy, problem = tabular
     explorer = widgets.reinforce_histogram(policy, problem, repeats=20, lang="th")
     frames = explorer.static.frames
-    assert explorer.output is None and len(frames) == 4 * 2                       # N in {2, 10, 50, 200}, seed in {0, 1}
+    assert len(frames) == 4 * 2                       # N in {2, 10, 50, 200}, seed in {0, 1}
     fresh = widgets.draw_reinforce_histogram(policy, problem, 50, 1, repeats=20, exact=exact_gradient(policy, problem),
                                              lang="th")
     assert pixels(frames[(50, 1)]) == pixels(compact_png(render_png(fresh, STATIC_DPI)))
@@ -330,7 +327,8 @@ def test_static_sliders_offer_exactly_the_precomputed_frames(tabular, monkeypatc
     box, sliders, stack, links = static.widget(explorer.controls, "th")
     for name, s in sliders.items():
         assert s.options == tuple(f"{v:g}" if isinstance(v, float) else str(v) for v in static.options[name])
-        assert s.description == explorer.controls[name].description
+    labels = [group.children[0].value for group in box.children[0].children]
+    assert labels == [explorer.controls[name].description for name in sliders]    # each label above its slider
     assert sliders["num_samples"].index == 1 and sliders["offset"].index == 1      # the builder's values shown first
     for combo, png in static.frames.items():                                       # walk the nested stacks
         node = stack

@@ -3,30 +3,36 @@
 Both editions (``_build/html/en/`` and ``_build/html/th/``) are separate Sphinx builds of the
 same sources. This extension trims and fixes what every page loads:
 
-* **One copy of the vendored libraries.** MathJax 3, require.js and the ipywidgets page manager
+* **One copy of the vendored libraries.** MathJax 3 and the ipywidgets page manager
   (book/tools/vendor_assets.py) live once, at the site root in ``_build/html/vendor/``, not in
   each edition's ``_static``. A script whose configured path starts with ``vendor/`` (the
   ``mathjax_path`` and ``nb_ipywidgets_js`` settings) is pointed at ``<site>/vendor/`` from
   every page. The Makefile copies the folder there; the editions are only served together.
-* **The widget manager only where there are widgets.** myst-nb adds require.js and
-  ``embed-amd.js`` (3.6 MB) to a page only when the notebook saved widget state; a page whose
-  state holds no widget view (a progress bar closed before saving, say) does not get them.
-* **Widget fonts from the vendor folder.** The manager's stylesheet asks for its icon fonts next
-  to the AMD module, which require.js places beside the page (``notebooks/en/@jupyter-widgets/
-  ...``, six 404s per page); ``window.__jupyter_widgets_assets_path__`` points it at the
-  vendor folder instead.
+* **The widget manager only where there are widgets.** myst-nb adds the manager to a page only
+  when the notebook saved widget state; a page whose body shows no widget view (a progress bar
+  closed before saving, say) does not get it either. The configs use the manager's plain bundle
+  ``embed.js`` (1.9 MB), which renders the built-in controls without require.js, instead of
+  myst-nb's default AMD bundle ``embed-amd.js`` (3.6 MB) plus require.js.
+* **Widget fonts from the vendor folder.** ``embed.js`` finds its icon fonts next to itself. (The
+  AMD bundle asked for them next to the page, ``notebooks/en/@jupyter-widgets/...``: six 404s;
+  should a config go back to it, ``window.__jupyter_widgets_assets_path__`` is set to the
+  vendor folder before require.js loads.)
 * **MathJax 2 calls on a MathJax 3 page.** The widget labels call ``MathJax.Hub.Queue(
   ["Typeset", MathJax.Hub, el])`` (the MathJax 2 API) whenever ``window.MathJax`` exists; a
   small shim answers that call with MathJax 3's ``typesetPromise([el])``, queued until MathJax
   has started.
 * **Thebe off means no thebe scripts.** sphinx-thebe adds its configuration script (twice after
   an incremental build: ``SyntaxError: Identifier 'THEBE_JS_URL' has already been declared``)
-  and ``sphinx-thebe.js`` to every page even with ``launch_buttons.thebe: false``; both go.
+  and ``sphinx-thebe.js`` to every page even with ``launch_buttons.thebe: false``; both go, and
+  an inline script that appears twice is kept once.
 * **No Font Awesome JavaScript.** The theme loads ``fontawesome.js`` (1.5 MB), which only swaps
   ``<i class="fa-...">`` icons for inline SVG; the theme's stylesheet already draws the same
   icons with the Font Awesome web fonts (about 300 kB, loaded on demand), so the script is
   dropped from the page (``templates/layout.html`` applies the ``site_assets_css`` filter) and
   from the output.
+* **Layout hooks.** The glossary's table gets the class ``glossary-table`` and pages with cell
+  outputs a three-line script (tap a figure to see it at full size on a phone); the rules are in
+  ``book/_static/layout.css``.
 
 Config: ``site_vendor_prefix`` (default ``"vendor/"``): configured asset paths with this prefix
 are served from the shared folder ``site_vendor_url`` (default ``"../vendor/"``, relative to the

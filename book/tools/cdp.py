@@ -297,11 +297,12 @@ class Page:
             raise BrowserError(f"JS error: {(d.get('exception') or {}).get('description') or d.get('text')}")
         return r["result"].get("value")
 
-    def wait_for(self, expression: str, timeout: float = 30.0, interval: float = 0.1) -> Any:
+    def wait_for(self, expression: str, timeout: float = 30.0, interval: float = 0.1,
+                 await_promise: bool = False) -> Any:
         """Poll a JS expression until it is truthy; return its value (None on timeout)."""
         deadline = time.monotonic() + timeout
         while True:
-            value = self.eval(expression)
+            value = self.eval(expression, await_promise=await_promise)
             if value:
                 return value
             if time.monotonic() > deadline:

@@ -88,7 +88,7 @@ def main() -> int:
     ap.add_argument("--budget-mb", type=float, default=None, help="fail if a page loads more (10^6 bytes)")
     ap.add_argument("--site-budget-mb", type=float, default=None, help="fail if the site is larger")
     args = ap.parse_args()
-    if not SITE.is_dir():
+    if not args.pages and not SITE.is_dir():
         print(f"page_weight: {SITE} not found (run `make book`)", file=sys.stderr)
         return 2
     if find_chromium() is None:
@@ -113,10 +113,11 @@ def main() -> int:
             print(f"  failed requests: {r['failed']}")
         if not r["settled"]:
             print("  (page did not settle: MathJax or a widget did not render in time)")
-    total = site_size()
     heaviest = max(rows, key=lambda r: r["bytes"])
     print(f"heaviest page: {heaviest['page']} {heaviest['bytes'] / MB:.2f} MB ({heaviest['requests']} requests)")
-    print(f"whole site ({SITE.relative_to(ROOT)}): {total / MB:.1f} MB ({total / 2**20:.1f} MiB)")
+    total = site_size() if SITE.is_dir() else 0
+    if total:
+        print(f"whole site ({SITE.relative_to(ROOT)}): {total / MB:.1f} MB ({total / 2**20:.1f} MiB)")
     if args.site_budget_mb is not None and total > args.site_budget_mb * MB:
         print(f"site over budget ({args.site_budget_mb:g} MB)")
         over = True

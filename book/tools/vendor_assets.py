@@ -7,9 +7,11 @@ copies to _build/html/vendor/ (book/_ext/site_assets.py points the pages there):
 
 * MathJax 3 (npm ``mathjax@3``): ``tex-chtml.js`` plus the folders it loads on demand
   (CHTML fonts, TeX extensions, a11y, menu, speech rules) -> ``vendor/mathjax/``;
-* require.js (npm ``requirejs``) -> ``vendor/require.js``;
-* the ipywidgets 8 page manager (npm ``@jupyter-widgets/html-manager@1``):
-  ``dist/embed-amd.js`` and the icon fonts it references -> ``vendor/html-manager/``;
+* the ipywidgets 8 page manager (npm ``@jupyter-widgets/html-manager@1``): ``dist/embed.js``
+  (1.9 MB; it renders every widget of the saved state with the built-in controls, and loads
+  no other module, so it needs no require.js: the AMD bundle ``embed-amd.js`` is 3.6 MB) and
+  the icon fonts it references, as woff2 and woff (every current browser takes woff2) ->
+  ``vendor/html-manager/``;
 * the Sarabun Thai web font (PyPI ``fontpkg-sarabun``) -> ``vendor/fonts/``.
 
 Runs ``npm ci`` first when ``node_modules`` is missing or older than package-lock.json.
@@ -34,11 +36,11 @@ NPM_ASSETS = [
     ("mathjax/es5/ui", "mathjax/ui"),
     ("mathjax/es5/sre", "mathjax/sre"),
     ("mathjax/LICENSE", "mathjax/LICENSE"),
-    ("requirejs/require.js", "require.js"),
     ("@jupyter-widgets/html-manager/dist", "html-manager"),
 ]
-# Not needed by a page: source maps and the non-AMD bundle.
-SKIP_NAMES = {"embed.js", "embed.js.map", "libembed-amd.js", "embed.js.LICENSE.txt"}
+# Not needed by a page: source maps, the AMD bundles, and font formats no current browser asks for.
+SKIP_NAMES = {"embed-amd.js", "libembed-amd.js", "embed-amd.js.LICENSE.txt", "libembed-amd.js.LICENSE.txt"}
+SKIP_SUFFIXES = (".map", ".eot", ".svg", ".ttf")
 SARABUN_STYLES = ["Regular", "Italic", "SemiBold", "Bold", "BoldItalic"]
 
 
@@ -70,7 +72,7 @@ def copy_any(src: Path, dst: Path) -> int:
         return copy_file(src, dst)
     n = 0
     for f in sorted(src.rglob("*")):
-        if f.is_file() and f.name not in SKIP_NAMES and not f.name.endswith(".map"):
+        if f.is_file() and f.name not in SKIP_NAMES and not f.name.endswith(SKIP_SUFFIXES):
             n += copy_file(f, dst / f.relative_to(src))
     return n
 

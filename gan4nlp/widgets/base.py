@@ -27,6 +27,7 @@ from ``labels={name: text}`` (`control_labels`).
 """
 from __future__ import annotations
 
+import html
 import io
 import itertools
 import os
@@ -267,13 +268,14 @@ class StaticFrames:
         import ipywidgets
 
         names = list(self.options)
-        sliders = {}
-        for name in names:
-            control = controls[name]
+        sliders, groups = {}, []
+        for name in names:          # the label above its slider: on a phone the track keeps its width
             sliders[name] = ipywidgets.SelectionSlider(
-                options=list(self.labels[name]), index=self.options[name].index(control.value),
-                description=control.description, continuous_update=True, style={"description_width": "initial"},
-                layout=ipywidgets.Layout(width="auto", min_width="min(320px, 100%)", max_width="100%"))
+                options=list(self.labels[name]), index=self.options[name].index(controls[name].value),
+                continuous_update=True, layout=ipywidgets.Layout(width="100%"))
+            label = ipywidgets.HTML(html.escape(controls[name].description))
+            groups.append(ipywidgets.VBox([label, sliders[name]],
+                                          layout=ipywidgets.Layout(flex="1 1 260px", min_width="0", max_width="460px")))
         links = []
 
         def level(depth: int, prefix: tuple):
@@ -282,15 +284,15 @@ class StaticFrames:
                                         layout=ipywidgets.Layout(max_width="100%", height="auto"))
             name = names[depth]
             stack = ipywidgets.Stack([level(depth + 1, prefix + (v,)) for v in self.options[name]],
-                                     selected_index=sliders[name].index)
+                                     selected_index=sliders[name].index, layout=ipywidgets.Layout(width="100%"))
             links.append(ipywidgets.jslink((sliders[name], "index"), (stack, "selected_index")))
             return stack
 
         stack = level(0, ())
-        values = "; ".join(f"{controls[n].description} ∈ {{{', '.join(self.labels[n])}}}" for n in names)
+        values = "; ".join(html.escape(f"{controls[n].description} ∈ {{{', '.join(self.labels[n])}}}") for n in names)
         note = ipywidgets.HTML(STATIC_NOTE[check_lang(lang)].format(values=values))
-        box = ipywidgets.VBox([ipywidgets.HBox(list(sliders.values()), layout=ipywidgets.Layout(flex_flow="row wrap")),
-                               note, stack])
+        row = ipywidgets.HBox(groups, layout=ipywidgets.Layout(flex_flow="row wrap", width="100%"))
+        box = ipywidgets.VBox([row, note, stack], layout=ipywidgets.Layout(width="100%"))
         return box, sliders, stack, links
 
 
@@ -311,9 +313,9 @@ class Explorer:
         self.redraws = 0
         self._skip_first = True
         self.static = StaticFrames.compute(draw, fixed, controls, static) if static_mode() else None
-        self.output = None if self.static else ipywidgets.interactive_output(self._on_change, controls)
+        self.output = ipywidgets.interactive_output(self._on_change, controls)     # live sliders, in both modes
         row = ipywidgets.HBox(list(controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
-        self.box = ipywidgets.VBox([row] + ([self.output] if self.output else []))
+        self.box = ipywidgets.VBox([row, self.output])
 
     @property
     def values(self) -> dict:

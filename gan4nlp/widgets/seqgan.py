@@ -31,7 +31,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from .. import results
-from ..results import RESULTS_DIR, RESULTS_URL  # noqa: F401  (re-exported)
+from ..results import RESULTS_DIR  # noqa: F401  (re-exported)
 from .base import Explorer, control_labels, one_thread, panels, slider, texts
 
 GRID_NAME = "seqgan-grid.json"
