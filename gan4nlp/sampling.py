@@ -18,6 +18,7 @@ import torch
 from . import _checks
 
 METHODS = ("inverse_cdf", "gumbel_max", "multinomial")
+BLOCK = 128          # tokens per block of the two-level inverse CDF
 
 
 def gumbel_noise(shape, *, generator=None, device=None, dtype=torch.float32) -> torch.Tensor:
@@ -50,26 +51,40 @@ def sample_linear(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, *, 
     chunk = _checks.positive_int("chunk", chunk)
     temperature = _checks.positive_float("temperature", temperature)
     out = torch.empty(h.shape[0], dtype=torch.long, device=h.device)
+    v = weight.shape[0]
+    pad = -v % BLOCK
+    if pad:
+        # the output layer padded to whole blocks of the sampler: zero weights and a -inf bias
+        # give columns V.. that the sampler zeroes after exp. The logits come out of the matmul
+        # already padded, so the sampler does not copy every chunk into a padded buffer (the same
+        # numbers as padding after the fact: each logit is the same dot product)
+        weight = torch.cat([weight, weight.new_zeros(pad, weight.shape[1])])
+        bias = torch.cat([bias, bias.new_full((pad,), float("-inf"))])
     for i in range(0, h.shape[0], chunk):
-        logits = torch.addmm(bias, h[i: i + chunk], weight.T)          # (chunk, V), fresh
+        logits = torch.addmm(bias, h[i: i + chunk], weight.T)          # (chunk, V + pad), fresh
         if temperature != 1.0:
             logits.div_(temperature)
-        out[i: i + chunk] = _inverse_cdf(logits, generator, inplace=True)
+        out[i: i + chunk] = _inverse_cdf(logits, generator, inplace=True, valid=v)
     return out
 
 
-def _inverse_cdf(logits: torch.Tensor, generator, block: int = 128, inplace: bool = False) -> torch.Tensor:
+def _inverse_cdf(logits: torch.Tensor, generator, block: int = BLOCK, inplace: bool = False,
+                 valid: int | None = None) -> torch.Tensor:
     """(N, V) logits -> (N,) draws; two-level inverse CDF (see the module docstring).
-    With ``inplace`` the logits tensor is overwritten."""
-    n, v = logits.shape
-    nb = -(-v // block)
+    With ``inplace`` the logits tensor is overwritten. ``valid``: only the first ``valid`` columns
+    are tokens (the rest is padding, logits -inf or anything: never chosen)."""
+    n, width = logits.shape
+    v = width if valid is None else valid
+    nb = -(-width // block)
     x = logits if inplace else logits.float().clone()
-    x.sub_(x.max(-1, keepdim=True).values)
+    x.sub_(x.amax(-1, keepdim=True))                                   # values only: no argmax indices
     # exp of anything below -87 is a float32 denormal, which is ~50x slower on x86; raising such
     # log-ratios to -80 adds at most V * e^-80 (about 1e-31) of probability: exact for any purpose.
     x.clamp_(min=-80.0).exp_()                                          # unnormalised probabilities
-    if nb * block != v:
-        x = torch.nn.functional.pad(x, (0, nb * block - v))            # zeros: never chosen
+    if v < width:
+        x[:, v:] = 0.0                                                  # padding: never chosen
+    if nb * block != width:
+        x = torch.nn.functional.pad(x, (0, nb * block - width))        # zeros: never chosen
     xb = x.view(n, nb, block)                                           # (N, nb, block)
     cum_blocks = xb.sum(-1).cumsum_(-1)                                 # (N, nb)
     u = torch.rand(n, 1, generator=generator, device=x.device) * cum_blocks[:, -1:]   # (N, 1)
