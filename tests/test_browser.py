@@ -421,7 +421,8 @@ def chapter_page(edition: str, chapter: str) -> Path:
 def test_chapter_in_browser(browser, chapter, edition, width):
     path = chapter_page(edition, chapter)
     problems = check_page(browser, path, width)
-    assert not problems, f"{path.relative_to(SITE)} at {width} px:\n  " + "\n  ".join(problems)
+    if problems:
+        pytest.fail(f"{path.relative_to(SITE)} at {width} px:\n  " + "\n  ".join(problems), pytrace=False)
 
 
 def test_widget_state_links_resolve_to_frames():
