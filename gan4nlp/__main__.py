@@ -107,14 +107,13 @@ def seqgan_config(args):
 def seqgan_main(args) -> int:
     import torch
 
-    from .seqgan import train
+    from .seqgan import config_differences, train
 
     config, overrides = seqgan_config(args)
     out = Path(args.out) if args.out else default_out(args.preset, args.seed, args.oracle, args.rollout, overrides)
     if (out / "config.json").exists() and not args.fresh:
-        old = json.loads((out / "config.json").read_text())
-        if old != config.to_dict():
-            diff = sorted(k for k in set(old) | set(config.to_dict()) if old.get(k) != config.to_dict().get(k))
+        diff = config_differences(json.loads((out / "config.json").read_text()), config)
+        if diff:
             raise UsageError(f"{out} holds a run with another configuration (differs in {', '.join(diff)}); "
                              f"choose another --out (nothing was changed)")
     if args.fresh and out.exists() and any(out.iterdir()):

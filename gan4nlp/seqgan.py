@@ -49,7 +49,7 @@ from tqdm.auto import tqdm
 from . import _checks, paper_oracle
 from .discriminator import Discriminator, DiscriminatorConfig
 from .evaluation import nll
-from .gan_steps import mle_epoch, policy_gradient_step, train_discriminator  # noqa: F401  (chapters 8, 12 read them here)
+from .gan_steps import ADVANTAGES, REWARDS, mle_epoch, policy_gradient_step, train_discriminator  # noqa: F401  (chapters 8, 12 read them here)
 from .oracle import OracleConfig, make_oracle, oracle_data
 from .policy import Generator
 from .rollout import RolloutPolicy
@@ -92,6 +92,9 @@ class SeqGANConfig:
     d_steps: int = 5                   # discriminator rounds per iteration
     rollout_num: int = 16              # K, Monte Carlo rollouts per prefix
     rollout_update_rate: float | None = 0.8  # delayed copy rate; None = rollouts from the live generator
+    reward: str = "prob"               # remedies (chapter 8): the reward D, "log" D or "logit" D
+    advantage: str = "none"            # ... raw Q, or Q minus a "prefix" or leave-one-out ("loo") baseline
+    entropy_bonus: float = 0.0         # ... plus this times the generator's entropy per step (0: the paper)
     eval_every: int = 5                # iterations (and pre-training epochs) between NLL-oracle evaluations
     eval_samples: int = 10_000         # generated sequences per NLL-oracle evaluation during training
     final_samples: int = 10_000        # sequences per final measurement (each model, each temperature)
@@ -111,6 +114,11 @@ class SeqGANConfig:
             _checks.positive_float(name, getattr(self, name))
         if self.rollout_update_rate is not None:
             _checks.unit_interval("rollout_update_rate", self.rollout_update_rate)
+        if self.reward not in REWARDS:
+            raise ValueError(f"reward must be one of {', '.join(REWARDS)}, got {self.reward!r}")
+        if self.advantage not in ADVANTAGES:
+            raise ValueError(f"advantage must be one of {', '.join(ADVANTAGES)}, got {self.advantage!r}")
+        _checks.non_negative_float("entropy_bonus", self.entropy_bonus)
         if not isinstance(self.baseline, bool):
             raise ValueError(f"baseline must be true or false, got {self.baseline!r}")
         if self.oracle_source not in ORACLES:
@@ -153,6 +161,15 @@ class SeqGANConfig:
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
         return json.loads(json.dumps(d))   # tuples -> lists: plain types only
+
+
+def config_differences(old: dict, config: SeqGANConfig) -> list[str]:
+    """The fields in which a saved configuration (a dict) differs from `config`. A field the saved
+    one lacks (added to the class later) counts as equal when `config` has its default value."""
+    new = config.to_dict()
+    defaults = {f.name: f.default for f in fields(SeqGANConfig) if f.default is not dataclasses.MISSING}
+    return sorted(k for k in set(old) | set(new)
+                  if old.get(k, defaults.get(k, dataclasses.MISSING)) != new.get(k))
 
 
 def _sub_config(name: str, cls, value):
@@ -244,7 +261,8 @@ def generator_step(m: Models, config: SeqGANConfig) -> dict:
     """One adversarial generator step with the adversarial phase's own Adam (``m.g_opt``)."""
     return policy_gradient_step(m.generator, m.g_opt, m.rollout, m.discriminator.reward, batch_size=config.batch_size,
                                 length=config.oracle.length, rollout_num=config.rollout_num,
-                                grad_clip=config.grad_clip, rng=m.rng)
+                                grad_clip=config.grad_clip, rng=m.rng, reward=config.reward,
+                                advantage=config.advantage, entropy_bonus=config.entropy_bonus)
 
 
 def evaluate(gen: Generator, oracle: Generator, n: int, length: int, rng: torch.Generator,
@@ -300,9 +318,8 @@ def save_checkpoint(m: Models, config: SeqGANConfig, path: Path) -> None:
 
 def load_checkpoint(m: Models, config: SeqGANConfig, path: Path) -> None:
     state = torch.load(path, weights_only=True)
-    if state["config"] != config.to_dict():
-        old, new = state["config"], config.to_dict()
-        diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    diff = config_differences(state["config"], config)
+    if diff:
         raise ValueError(f"{path} was written with a different configuration (differs in {', '.join(diff)}); "
                          f"use another output folder")
     m.generator.load_state_dict(state["generator"])
@@ -429,7 +446,7 @@ def summary_from_checkpoint(out_dir: str | Path) -> dict:
 def load_models(out_dir: str | Path) -> tuple[SeqGANConfig, Models]:
     """The config and trained models of a finished (or interrupted) run folder."""
     out = Path(out_dir)
-    config = SeqGANConfig(**json.loads((out / "config.json").read_text()))
+    config = SeqGANConfig(**json.loads((out / "config.json").read_text()))   # fields added later take defaults
     m = build(config)
     load_checkpoint(m, config, out / "checkpoint.pt")
     return config, m

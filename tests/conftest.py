@@ -22,3 +22,13 @@ def one_thread(_seed_and_threads):
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True)
+def _live_widgets(request, monkeypatch):
+    """Widgets behave as in a live kernel in every test but the notebook runs: `make test` exports
+    GAN4NLP_STATIC_WIDGETS=1 so that the executed notebooks (which fill the book's execution cache)
+    carry the static book's precomputed frames; elsewhere precomputing them would only cost time.
+    Tests of the static mode set the variable themselves."""
+    if request.node.path.name != "test_notebooks.py":
+        monkeypatch.delenv("GAN4NLP_STATIC_WIDGETS", raising=False)

@@ -13,7 +13,12 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -118,7 +123,7 @@ def test_index_titles_and_terms_hold_no_tex(index_path):
     assert len(titles) > 50
     assert [t for t in titles if TEX_LEFTOVER.search(t)] == []
     # LaTeX command names never become search terms
-    assert {"mathbb", "frac", "mathrm", "nabla", "sum_"} & set(index["terms"]) == set()
+    assert {"mathbb", "frac", "mathrm", "nabla", "mathcal"} & set(index["terms"]) == set()
 
 
 @needs_book
@@ -172,3 +177,56 @@ def test_snippets_start_and_end_on_thai_cluster_boundaries():
     assert bad_starts == [] and bad_ends == [], (bad_starts[:5], bad_ends[:5])
     # the cut moves inwards by at most a word or so
     assert all(0 <= a - s <= 30 for s, a in enumerate(out["starts"]))
+
+
+# --------------------------------------------------------------------------------------------
+# The search page itself, in headless Chromium (skipped without chromium)
+# --------------------------------------------------------------------------------------------
+sys.path.insert(0, str(ROOT / "book" / "tools"))
+from cdp import Browser, find_chromium  # noqa: E402
+
+SITE = ROOT / "_build" / "html"
+RAW_TEX = re.compile(r"\\[A-Za-z]+|\\[()\[\]]")
+RESULTS_DONE_JS = """(() => {
+  const items = document.querySelectorAll('#search-results li');
+  const summary = document.querySelector('#search-results .search-summary');
+  const done = summary && summary.textContent.trim();   // written when the search has finished
+  const snippets = [...document.querySelectorAll('#search-results li p.context')].map((p) => p.textContent);
+  return done && items.length && snippets.length === items.length ? snippets : null;
+})()"""
+
+
+@contextmanager
+def _serve(directory: Path):
+    """The built site over HTTP on 127.0.0.1 (search fetches pages: file:// cannot)."""
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@needs_book
+@pytest.mark.skipif(find_chromium() is None, reason="chromium not on PATH (apt-get install chromium)")
+@pytest.mark.parametrize("edition, query", [("th", "รางวัล"), ("en", "discriminator")])
+def test_search_snippets_read_as_text(edition, query):
+    """The search page's snippets: no raw TeX, and no Thai snippet starts with an orphaned mark."""
+    with _serve(SITE) as base, Browser() as browser:
+        page = browser.new_page(1280, 900)
+        page.goto(f"{base}/{edition}/search.html?q={quote(query)}")
+        snippets = page.wait_for(RESULTS_DONE_JS, timeout=90)
+        # over HTTP the browser asks the server root for /favicon.ico, which the site has not
+        errors = [e for e in page.console_errors if "favicon.ico" not in e]
+    assert snippets, f"no search results with snippets for {query!r}"
+    assert len(snippets) >= 3
+    assert [s for s in snippets if RAW_TEX.search(s)] == []
+    starts = [s.lstrip("…").lstrip()[:1] for s in snippets]
+    assert [s for s in starts if THAI_NON_STARTER.match(s)] == []
+    assert errors == []

@@ -68,7 +68,7 @@ def tiny(**kw):
                                checkpoint_every=1, **kw)
 
 
-def test_checkpoint_resume_reproduces_the_uninterrupted_run(tmp_path):
+def test_checkpoint_resume_reproduces_the_uninterrupted_run(tmp_path, one_thread):
     full = train(tiny(), tmp_path / "full", progress=False)
     # stop after 6 units (inside the adversarial phase), then resume in a fresh call
     part = train(tiny(), tmp_path / "resumed", progress=False, stop_after=6)
@@ -85,9 +85,9 @@ def test_checkpoint_resume_reproduces_the_uninterrupted_run(tmp_path):
         train(tiny(seed=5), tmp_path / "full", progress=False)
 
 
-def test_quick_preset_runs_end_to_end_from_the_command_line(tmp_path):
+def test_quick_preset_runs_end_to_end_from_the_command_line(tmp_path, one_thread):
     out = tmp_path / "quick"
-    assert cli(["seqgan", "--preset", "quick", "--out", str(out), "--no-progress"]) == 0
+    assert cli(["seqgan", "--preset", "quick", "--out", str(out), "--no-progress", "--threads", "1"]) == 0
     history = json.loads((out / "history.json").read_text())
     config = SeqGANConfig.preset("quick")
     assert len(history["mle"]) == config.pretrain_epochs

@@ -11,6 +11,12 @@ comments of their code cells that contain Thai, and the pages `book/th/*.md`) th
 each term's renderings and fails when a chapter uses a form the glossary does not list, naming
 the chapter, the term, the form and how often it occurs. Math, code spans, citations, link
 targets and HTML are not prose and are skipped.
+
+A second check: chapters 4-13 do not gloss the basic terms of chapters 1-3 again. A gloss is a
+parenthesis right after the term that translates it (its glossary gloss, another known Thai word
+for it, or the start of its Thai definition); a parenthesis that qualifies or comments on the term
+("token (ข้อมูลที่กันไว้)" as a table column's data set) is not one. Both detectors have tests of
+their own below, with texts they must flag and texts they must pass.
 """
 import ast
 import io

@@ -29,6 +29,13 @@ def reward_fn(tokens):
     return checks.float().mean(-1)
 
 
+@pytest.fixture(autouse=True)
+def live_kernel(monkeypatch):
+    """Every test here runs as in a live kernel (make test exports GAN4NLP_STATIC_WIDGETS for the
+    notebooks); the static-book tests set the variable themselves."""
+    monkeypatch.delenv(widgets.base.STATIC_ENV, raising=False)
+
+
 @pytest.fixture
 def tabular():
     return TabularPolicy(3, 3, init_std=0.5, seed=0, dtype=torch.float64), make_problem("count", 3, 3)

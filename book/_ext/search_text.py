@@ -6,8 +6,9 @@ GAN4NLP pages:
 
 * **Raw TeX.** The index and the snippets are made from the page source, where an equation is
   still ``\\(D_\\phi(Y)\\)`` (MathJax typesets it only in the reader's browser). At build time,
-  this extension keeps math out of the index words and writes section titles with their math
-  turned into plain text (``$J(\\theta)$`` -> ``J(θ)``, see `tex_to_text`); in the browser,
+  this extension keeps math out of the index words and writes section and page titles with their
+  math turned into plain text (``$J(\\theta)$`` -> ``J(θ)``, see `tex_to_text`): it replaces
+  Sphinx 7's ``IndexBuilder._word_collector`` and wraps ``IndexBuilder.feed``. In the browser,
   ``search-snippets.js`` does the same to the math in a snippet.
 * **Cuts inside a Thai cluster.** The snippet was cut at a fixed character offset, which in Thai
   can land between a consonant and its vowel or tone mark, so the snippet began with an orphaned
@@ -20,12 +21,13 @@ built index and runs the snippet code against Thai text.
 """
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.search import WordCollector
+from sphinx.search import IndexBuilder, WordStore, _is_meta_keywords
 
 MATH_NODES = (nodes.math, nodes.math_block)
 
@@ -72,19 +74,48 @@ def plain_text(node: nodes.Node) -> str:
     return "".join(plain_text(child) for child in node.children)
 
 
-_original_dispatch_visit = WordCollector.dispatch_visit
+_MATH_SPAN = re.compile(r'<span class="math[^"]*">(.*?)</span>', re.S)
 
 
-def _dispatch_visit(self: WordCollector, node: nodes.Node) -> None:
-    if isinstance(node, MATH_NODES):
-        raise nodes.SkipNode
-    if isinstance(node, nodes.title):
-        title = plain_text(node)
-        ids = node.parent["ids"]
-        self.found_titles.append((title, ids[0] if ids else None))
-        self.found_title_words.extend(self.lang.split(title))
-        return
-    _original_dispatch_visit(self, node)
+def _word_collector(self: IndexBuilder, doctree: nodes.document) -> WordStore:
+    """Sphinx 7's IndexBuilder._word_collector, except that math adds no words and section
+    titles keep their math as plain text (`plain_text`)."""
+    word_store = WordStore()
+    split = self.lang.split
+    language = self.lang.lang
+
+    def visit(node: nodes.Node) -> None:
+        if isinstance(node, (nodes.comment, *MATH_NODES)):
+            return
+        if isinstance(node, nodes.raw):
+            if "html" in node.get("format", "").split():
+                text = re.sub(r"<style.*?</style>", "", node.astext(), flags=re.I | re.S)
+                text = re.sub(r"<script.*?</script>", "", text, flags=re.I | re.S)
+                word_store.words.extend(split(re.sub(r"<[^<]+?>", "", text)))
+            return
+        if isinstance(node, nodes.meta) and _is_meta_keywords(node, language):
+            word_store.words.extend(k.strip() for k in node["content"].split(","))
+        elif isinstance(node, nodes.Text):
+            word_store.words.extend(split(node.astext()))
+        elif isinstance(node, nodes.title):
+            title, is_main_title = plain_text(node), len(word_store.titles) == 0
+            ids = node.parent["ids"]
+            word_store.titles.append((title, None if is_main_title else ids[0] if ids else None))
+            word_store.title_words.extend(split(title))
+        for child in node.children:
+            visit(child)
+
+    visit(doctree)
+    return word_store
+
+
+_original_feed = IndexBuilder.feed
+
+
+def _feed(self: IndexBuilder, docname: str, filename: str, title: str, doctree: nodes.document) -> None:
+    # the page title arrives as HTML: <span class="math ...">\(...\)</span> -> plain text
+    title = _MATH_SPAN.sub(lambda m: html.escape(tex_to_text(html.unescape(m.group(1)))), title)
+    _original_feed(self, docname, filename, title, doctree)
 
 
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -102,7 +133,8 @@ def _copy_js(app: Any, exception: Exception | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
-    WordCollector.dispatch_visit = _dispatch_visit  # type: ignore[method-assign]
+    IndexBuilder._word_collector = _word_collector  # type: ignore[method-assign]
+    IndexBuilder.feed = _feed  # type: ignore[method-assign]
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _copy_js)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

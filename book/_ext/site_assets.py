@@ -30,6 +30,10 @@ same sources. This extension trims and fixes what every page loads:
   icons with the Font Awesome web fonts (about 300 kB, loaded on demand), so the script is
   dropped from the page (``templates/layout.html`` applies the ``site_assets_css`` filter) and
   from the output.
+* **No search index on every page.** The theme loads ``searchtools.js``, ``language_data.js``
+  and ``searchindex.js`` (0.15 MB in English, 0.25 MB in Thai) on every page for its
+  search-as-you-type feature, which is off; the search box sends the reader to search.html,
+  which loads them itself. They are dropped from other pages (``site_assets_head`` filter).
 * **Layout hooks.** The glossary's table gets the class ``glossary-table`` and pages with cell
   outputs a three-line script (tap a figure to see it at full size on a phone); the rules are in
   ``book/_static/layout.css``.
@@ -52,6 +56,7 @@ from sphinx.builders.html._assets import _JavaScript
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 _FONTAWESOME_TAG = re.compile(r'\s*<script[^>]*src="[^"]*fontawesome\.js[^"]*"[^>]*>\s*</script>')
+_SEARCH_TAGS = re.compile(r'\s*<script[^>]*src="[^"]*(?:searchtools\.js|language_data\.js|searchindex\.js)[^"]*"[^>]*>\s*</script>')
 
 # Runs before MathJax 3 loads (MathJax is deferred) and before the widget manager renders:
 # MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]) -> MathJax.typesetPromise([element]).
@@ -159,10 +164,19 @@ def _css_filter(html: str) -> Markup:
     return Markup(_FONTAWESOME_TAG.sub("", str(html)))
 
 
+def _head_filter(html: str, pagename: str, search_as_you_type: Any) -> Markup:
+    """Drop the search code and index from a page's head unless it searches as you type (the
+    search page loads its own copies)."""
+    if pagename == "search" or str(search_as_you_type).strip().lower() in ("true", "1", "yes"):
+        return Markup(html)
+    return Markup(_SEARCH_TAGS.sub("", str(html)))
+
+
 def _builder_inited(app: Any) -> None:
     templates = getattr(app.builder, "templates", None)
     if templates is not None and hasattr(templates, "environment"):
         templates.environment.filters["site_assets_css"] = _css_filter
+        templates.environment.filters["site_assets_head"] = _head_filter
 
 
 def _build_finished(app: Any, exception: Exception | None) -> None:

@@ -7,8 +7,9 @@ and the screenshot tool (book/tools/screenshots.py). It needs Debian's ``chromiu
 3 (commands in) and 4 (replies and events out), the way Puppeteer's ``pipe: true`` does. No
 websocket library, no driver download, no browser download.
 
-Every host name resolves to nothing and a dead proxy catches the rest, so a page that needs the
-network fails visibly (a failed request) instead of passing by accident.
+Every host name resolves to nothing and a dead proxy catches the rest (only 127.0.0.1, where a
+test may serve the site itself, is reachable), so a page that needs the network fails visibly
+(a failed request) instead of passing by accident.
 
     with Browser() as browser:
         page = browser.new_page(width=390, height=844, mobile=True)
@@ -39,8 +40,9 @@ OFFLINE_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-quic", "--disable-extensions", "--disable-features=Translate,MediaRouter,OptimizationHints",
     "--hide-scrollbars", "--mute-audio", "--disable-dev-shm-usage",
-    # no network: no name resolves, and anything by IP goes to a port nobody listens on
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+    # no network: no name resolves (127.0.0.1 aside, for a test's own local server), and
+    # anything by IP goes to a port nobody listens on
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--proxy-server=http://127.0.0.1:9",
     # pages open each other from disk (file://) with require.js
     "--allow-file-access-from-files",

@@ -241,7 +241,8 @@ class StaticFrames:
     @classmethod
     def compute(cls, draw: Callable, fixed: dict, controls: dict, static: dict | None, dpi: float = STATIC_DPI):
         """Every combination of ``static`` values ({name: values}; a control not named keeps only its
-        current value; the current value is always included), drawn with `frame_png`."""
+        current value; the current value is always included), drawn with `frame_png`. A ``cache``
+        dict among the fixed arguments is replaced by a fresh one for the frames."""
         static = static or {}
         unknown = set(static) - set(controls)
         if unknown:
@@ -258,6 +259,8 @@ class StaticFrames:
             values = sorted(values, key=order.index) if order else sorted(values)
             options[name] = tuple(values)
             labels[name] = tuple(_label(control, v) for v in values)
+        if isinstance(fixed.get("cache"), dict):      # the frames' own cache: the live widget's keeps only its moves
+            fixed = {**fixed, "cache": {}}
         frames = {combo: frame_png(draw, fixed, dict(zip(options, combo)), dpi)
                   for combo in itertools.product(*options.values())}
         return cls(options, frames, labels)
