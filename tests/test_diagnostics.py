@@ -54,7 +54,7 @@ def test_the_loop_fallback_is_recorded_warned_once_and_gives_the_same_gradients(
 def test_without_the_loop_a_failing_vmap_raises():
     problem, policy = _problem()
     data = NotVmappable().prepare(policy, problem, 4, 3, generator=torch.Generator().manual_seed(0))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="vmap"):              # torch.func cannot trace .item()
         group_gradients_with_path(NotVmappable(), policy, problem, data, allow_loop=False)
 
 
