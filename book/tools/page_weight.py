@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cdp import Browser, find_chromium  # noqa: E402
+from cdp import Browser, BrowserError, find_chromium  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
@@ -64,7 +64,11 @@ def measure(pages: list[Path], browser: Browser, settle_s: float = 30.0) -> list
     page = browser.new_page(1280, 900)
     try:
         for path in pages:
-            page.goto(path.resolve().as_uri())
+            try:
+                page.goto(path.resolve().as_uri(), timeout=120)
+            except BrowserError as e:  # a very busy machine: record it, go on
+                print(f"page_weight: {e}", file=sys.stderr)
+                continue
             settled = page.wait_for(SETTLED_JS, timeout=settle_s) is not None
             page.wait_for("true", timeout=0.5)  # let late font requests land
             sizes = page.file_sizes()
