@@ -38,7 +38,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 sys.path.insert(0, str(ROOT / "book" / "tools"))
-from cdp import Browser, BrowserError, find_chromium  # noqa: E402
+from cdp import SETTLED_JS, Browser, BrowserError, find_chromium  # noqa: E402
 
 CHAPTERS = ["04", "05", "08", "09", "10", "13"]
 EDITIONS = ["en", "th"]
@@ -172,18 +172,6 @@ class WidgetState:
 # --------------------------------------------------------------------------------------------
 # In the page
 # --------------------------------------------------------------------------------------------
-SETTLED_JS = """(() => {
-  const mj = window.MathJax;
-  const mathDone = !document.querySelector('.math') || (mj && mj.startup && mj.startup.document
-                   && document.querySelector('mjx-container'));
-  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
-  const rendered = [...views].every((s) => {
-    const prev = s.previousElementSibling;
-    return prev && prev.classList.contains('widget-subarea') && prev.children.length > 0;
-  });
-  return Boolean(mathDone && rendered && document.readyState === 'complete');
-})()"""
-
 MATH_JS = """(() => {
   const maths = [...document.querySelectorAll('span.math, div.math')];
   const untypeset = maths.filter((el) => !el.querySelector('mjx-container')).length;

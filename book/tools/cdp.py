@@ -335,3 +335,17 @@ class Page:
             self.browser.send("Target.closeTarget", {"targetId": self.target}, timeout=5)
         except BrowserError:
             pass
+
+
+# A page is settled when MathJax has typeset and every widget view has been rendered.
+SETTLED_JS = """(() => {
+  const mj = window.MathJax;
+  const mathDone = !document.querySelector('.math') || (mj && mj.startup && mj.startup.document
+                   && document.querySelector('mjx-container'));
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const rendered = [...views].every((s) => {
+    const prev = s.previousElementSibling;
+    return prev && prev.classList.contains('widget-subarea') && prev.children.length > 0;
+  });
+  return Boolean(mathDone && rendered && document.readyState === 'complete');
+})()"""

@@ -24,24 +24,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cdp import Browser, BrowserError, find_chromium  # noqa: E402
+from cdp import SETTLED_JS, Browser, BrowserError, find_chromium  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 MB = 1e6
 
-# A page is settled when MathJax has typeset and every widget view has been rendered.
-SETTLED_JS = """(() => {
-  const mj = window.MathJax;
-  const mathDone = !document.querySelector('.math') || (mj && mj.startup && mj.startup.document
-                   && document.querySelector('mjx-container'));
-  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
-  const rendered = [...views].every((s) => {
-    const prev = s.previousElementSibling;
-    return prev && prev.classList.contains('widget-subarea') && prev.children.length > 0;
-  });
-  return Boolean(mathDone && rendered && document.readyState === 'complete');
-})()"""
 
 
 def chapter_pages(site: Path = SITE) -> list[Path]:

@@ -25,8 +25,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cdp import Browser, find_chromium  # noqa: E402
-from page_weight import SETTLED_JS  # noqa: E402
+from cdp import SETTLED_JS, Browser, find_chromium  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
