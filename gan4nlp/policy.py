@@ -25,6 +25,8 @@ from torch import nn
 from . import _checks
 from .sampling import gumbel_noise, sample_categorical, sample_linear
 
+SCORE_CHUNK = 512    # rows of the output layer at a time when scoring without gradients (log_prob)
+
 State = tuple  # (h, c) for an LSTM, (h,) for a GRU; each (layers, B, H)
 
 
@@ -97,10 +99,30 @@ class Generator(nn.Module):
         return self.out(h)                                               # (B, T, V)
 
     def log_prob(self, tokens: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
-        """log pi(y_t | Y_{1:t-1}) for every position: (B, T). Sum over T for log p(Y)."""
+        """log pi(y_t | Y_{1:t-1}) for every position: (B, T). Sum over T for log p(Y).
+
+        Without gradients (evaluation: NLL-oracle, entropy, held-out NLL) the output layer runs
+        `SCORE_CHUNK` rows at a time and keeps only the chosen token's logit minus the logsumexp,
+        so no (B, T, V) tensor is built: the same numbers up to float rounding, several times
+        faster for a large vocabulary (benchmarks/evaluation_nll.py)."""
         temperature = _checks.positive_float("temperature", temperature)
+        if not torch.is_grad_enabled() and type(self).forward is Generator.forward:
+            return self._log_prob_chunked(tokens, temperature)
         logits = self(tokens) / temperature                              # (B, T, V)
         return torch.log_softmax(logits, -1).gather(-1, tokens.long().unsqueeze(-1)).squeeze(-1)
+
+    def _log_prob_chunked(self, tokens: torch.Tensor, temperature: float) -> torch.Tensor:
+        tokens = _checks.token_batch(tokens, self.vocab_size)
+        h, _ = self._run(self.embedding(self._inputs(tokens)), None)    # (B, T, H)
+        h = h.reshape(-1, h.shape[-1])                                  # (B*T, H)
+        target = tokens.reshape(-1, 1).long()                           # (B*T, 1)
+        out = torch.empty(h.shape[0], dtype=h.dtype, device=h.device)   # (B*T,)
+        for i in range(0, h.shape[0], SCORE_CHUNK):
+            logits = torch.addmm(self.out.bias, h[i: i + SCORE_CHUNK], self.out.weight.T)   # (chunk, V)
+            if temperature != 1.0:
+                logits.div_(temperature)
+            out[i: i + SCORE_CHUNK] = logits.gather(1, target[i: i + SCORE_CHUNK]).squeeze(1) - torch.logsumexp(logits, 1)
+        return out.view(tokens.shape)
 
     def mle_loss(self, tokens: torch.Tensor) -> torch.Tensor:
         """Maximum-likelihood (teacher forcing) loss: mean negative log-likelihood per token."""

@@ -3,6 +3,7 @@ import pytest
 import torch
 from scipy.stats import chisquare
 
+from gan4nlp import policy as policy_module
 from gan4nlp.policy import Generator
 from gan4nlp.sampling import sample_categorical
 from gan4nlp.toy import TabularPolicy, all_sequences, make_problem, prefix_index, sequence_probs
@@ -161,3 +162,24 @@ def test_sample_linear_rejects_a_bad_chunk(chunk):
         sample_linear(h, w, b, chunk=chunk)
     with pytest.raises(ValueError, match="temperature must be a positive"):
         sample_linear(h, w, b, temperature=0.0)
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.7])
+@pytest.mark.parametrize("vocab", [7, 1300])       # 1300: more rows than one chunk of the output layer
+def test_log_prob_without_gradients_equals_the_full_softmax(vocab, temperature, monkeypatch):
+    """Evaluation scores chunk by chunk (no (B, T, V) tensor); with gradients the full log-softmax
+    runs. Both must give the same numbers, and the first must not be taken when gradients are on."""
+    monkeypatch.setattr(policy_module, "SCORE_CHUNK", 64)
+    torch.manual_seed(3)
+    gen = Generator(vocab, 8, 16)
+    tokens = gen.generate(40, 9, generator=torch.Generator().manual_seed(0))                 # (40, 9)
+    full = gen.log_prob(tokens, temperature)                                                  # with gradients
+    assert full.requires_grad
+    calls = []
+    chunked_path = Generator._log_prob_chunked
+    monkeypatch.setattr(Generator, "_log_prob_chunked", lambda self, *a: calls.append(1) or chunked_path(self, *a))
+    with torch.no_grad():
+        chunked = gen.log_prob(tokens, temperature)
+    assert calls == [1], "without gradients log_prob should score chunk by chunk"
+    assert not chunked.requires_grad and chunked.shape == tokens.shape
+    torch.testing.assert_close(chunked, full.detach(), rtol=0, atol=1e-5)

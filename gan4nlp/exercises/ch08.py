@@ -17,9 +17,9 @@ from ..toy import exact_objective
 
 def discriminator_workload(config: SeqGANConfig) -> int:
     """Sequences (counted once per epoch) the discriminator trains on in one adversarial iteration:
-    ``d_steps`` rounds of ``num_negatives`` fresh generated sequences plus all the real data, each
-    round trained for ``d_epochs`` epochs."""
-    return config.d_steps * config.d_epochs * (config.num_negatives + config.oracle.num_sequences)
+    ``d_steps`` rounds of ``num_negatives`` fresh generated sequences plus as many real ones (a
+    balanced round, `gan_steps.train_discriminator`), each round trained for ``d_epochs`` epochs."""
+    return config.d_steps * config.d_epochs * 2 * config.num_negatives
 
 
 def check_discriminator_workload(answer, preset: str = "paper", lang: str = "en") -> bool:
