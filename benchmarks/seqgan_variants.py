@@ -1,6 +1,7 @@
 """Chapter 8's remedies and SeqGAN's other knobs on the synthetic oracle, several seeds each (issue 9, items 1 and 4b).
 
     .venv/bin/python benchmarks/seqgan_variants.py --threads 1 [--seeds 0 1 2] [--variants NAME ...]
+    .venv/bin/python benchmarks/seqgan_variants.py --table [FILE]     # the Markdown table of a recorded file
 
 Every variant is ``SeqGANConfig.preset("quick")`` (random oracle: vocabulary 500, length 10, 1,000
 real sequences; 8 MLE epochs, 2 discriminator pre-training rounds, K = 4 rollouts, a delayed rollout
@@ -28,6 +29,7 @@ Writes ``--out`` (default benchmarks/results/seqgan-variants-quick.json):
 import argparse
 import json
 import shlex
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -95,13 +97,48 @@ def run_variant(name: str, seed: int) -> dict:
     return out
 
 
+def mean_sd(values) -> str:
+    values = [v for v in values if v is not None]
+    if not values:
+        return "n/a"
+    return f"{values[0]:+.3f}" if len(values) == 1 else f"{statistics.mean(values):+.3f} ± {statistics.stdev(values):.3f}"
+
+
+def table(data: dict) -> str:
+    """Per variant, over seeds: SeqGAN's end NLL-oracle, its gaps to MLE at T = 1 and at SeqGAN's
+    entropy (< 0: SeqGAN better), SeqGAN's entropy, the mean reward of the first and last five
+    iterations, the discriminator's accuracy over the last five."""
+    lines = ["| variant | SeqGAN NLL-oracle (it. 30) | − MLE, T = 1 | − MLE at its entropy | entropy | "
+             "reward, first 5 → last 5 it. | D accuracy, last 5 | seeds below matched MLE |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name in data["variants"]:
+        runs = [r for r in data["runs"] if r["variant"] == name]
+        end = [r["final"]["seqgan"]["nll_oracle"] for r in runs]
+        gap_t1 = [e - r["final"]["mle"]["nll_oracle"] for e, r in zip(end, runs)]
+        gap_m = [None if r["final"]["mle_at_seqgan_entropy"]["nll_oracle"] is None
+                 else e - r["final"]["mle_at_seqgan_entropy"]["nll_oracle"] for e, r in zip(end, runs)]
+        first = statistics.mean(statistics.mean(r["mean_reward"][:5]) for r in runs)
+        last = statistics.mean(statistics.mean(r["mean_reward"][-5:]) for r in runs)
+        acc = statistics.mean(statistics.mean(r["d_accuracy"][-5:]) for r in runs)
+        below = sum(g is not None and g < 0 for g in gap_m)
+        lines.append(f"| {name} | {mean_sd(end).lstrip('+')} | {mean_sd(gap_t1)} | {mean_sd(gap_m)} | "
+                     f"{statistics.mean(r['final']['seqgan']['entropy'] for r in runs):.3f} | {first:.3f} → {last:.3f} | "
+                     f"{acc:.3f} | {below} of {sum(g is not None for g in gap_m)} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--table", nargs="?", const=str(ROOT / "benchmarks" / "results" / "seqgan-variants-quick.json"),
+                    metavar="FILE", help="print the Markdown table of a recorded file and stop")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS), metavar="NAME")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "seqgan-variants-quick.json"))
     args = ap.parse_args(argv)
+    if args.table:
+        print(table(json.loads(Path(args.table).read_text())))
+        return
     torch.set_num_threads(args.threads)
     machine = describe()
     print(machine, flush=True)
@@ -126,7 +163,8 @@ def main(argv=None):
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(out, separators=(",", ":")) + "\n")       # after every run: nothing lost
         tmp.replace(path)
-    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB) in {out['seconds']:.0f} s")
+    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB) in {out['seconds']:.0f} s\n")
+    print(table(out))
 
 
 if __name__ == "__main__":
