@@ -76,6 +76,9 @@ def main(argv=None):
     for name, n, s in rows:
         print(f"| {name} | {n} | {s:.2f} | {n * s:.0f} | {n * s / total:.0%} |")
     print(f"| **total (predicted)** | | | **{total:.0f}** ({total / 60:.1f} min) | |")
+    if c.baseline:          # what `--set baseline=false` saves: the baseline's epochs, evaluations and curve
+        without = total - c.adv_iterations * mle_s - (c.adv_iterations // c.eval_every) * eval_s - curve * point_s
+        print(f"| without the continued-MLE baseline (`--set baseline=false`) | | | {without:.0f} ({without / 60:.1f} min) | |")
     print(f"\nbudget {args.budget_min:g} min: predicted / budget = {total / 60 / args.budget_min:.2f}")
 
 
