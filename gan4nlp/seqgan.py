@@ -284,16 +284,17 @@ def temperature_curve(gen: Generator, oracle: Generator, n: int, length: int, se
             for t in temperatures]
 
 
-def at_entropy(curve: list[dict], entropy: float) -> dict:
-    """The temperature and NLL-oracle at which a temperature curve reaches `entropy`, interpolated
-    linearly between the two neighbouring temperatures; None (with the reason) outside the curve."""
+def at_entropy(curve: list[dict], entropy: float, keys: tuple = ("nll_oracle",)) -> dict:
+    """The temperature and NLL-oracle (or the other measures named in ``keys``, e.g. ``"nll_heldout"``)
+    at which a temperature curve reaches `entropy`, interpolated linearly between the two
+    neighbouring temperatures; None (with the reason) outside the curve."""
     for a, b in zip(curve, curve[1:]):
         lo, hi = sorted((a["entropy"], b["entropy"]))
         if lo <= entropy <= hi and hi > lo:
             w = (entropy - a["entropy"]) / (b["entropy"] - a["entropy"])
             return {"temperature": a["temperature"] + w * (b["temperature"] - a["temperature"]),
-                    "nll_oracle": a["nll_oracle"] + w * (b["nll_oracle"] - a["nll_oracle"])}
-    return {"temperature": None, "nll_oracle": None,
+                    **{k: a[k] + w * (b[k] - a[k]) for k in keys}}
+    return {"temperature": None, **{k: None for k in keys},
             "note": f"entropy {entropy:.4f} is outside the curve's range "
                     f"{min(r['entropy'] for r in curve):.4f}-{max(r['entropy'] for r in curve):.4f}"}
 

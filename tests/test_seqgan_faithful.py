@@ -134,6 +134,10 @@ def test_at_entropy_interpolates_linearly_and_says_when_outside():
     assert at_entropy(curve, 5.75) == pytest.approx({"temperature": 0.975, "nll_oracle": 8.375})
     out = at_entropy(curve, 6.5)
     assert out["temperature"] is None and out["nll_oracle"] is None and "outside" in out["note"]
+    for row, held in zip(curve, (7.0, 7.5, 8.5)):            # any other measure of the curve, the same way
+        row["nll_heldout"] = held
+    assert at_entropy(curve, 5.5, keys=("nll_heldout",)) == pytest.approx({"temperature": 0.95, "nll_heldout": 8.0})
+    assert at_entropy(curve, 3.0, keys=("nll_oracle", "nll_heldout"))["nll_heldout"] is None
 
 
 def test_an_interrupted_baseline_phase_still_gives_the_seqgan_summary(tmp_path, one_thread):
