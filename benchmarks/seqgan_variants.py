@@ -89,8 +89,8 @@ def run_variant(name: str, seed: int) -> dict:
         "mean_reward": rounded(row["mean_reward"] for row in adv),
         "d_accuracy": rounded(row["d_accuracy"] for row in adv),
         "final": {"seqgan": point(final["seqgan"]), "mle": point(final["mle"]),
-                  "mle_at_seqgan_entropy": {k: (None if v is None else round(v, DIGITS) if isinstance(v, float) else v)
-                                            for k, v in matched.items()}},
+                  "mle_at_seqgan_entropy": {k: round(v, DIGITS) if isinstance(v, float) else v
+                                            for k, v in matched.items()}},      # None outside the curve
     }
     if "mle_continued" in final:
         out["final"]["mle_continued"] = point(final["mle_continued"])
